@@ -1,0 +1,46 @@
+package io.pushpipe.messageservice;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * message-service settings under {@code pushpipe.*}; each can be set by environment variable, for
+ * example {@code PUSHPIPE_OUTBOX_BATCH_SIZE}.
+ *
+ * @param api limits of the HTTP API
+ * @param outbox how the outbox relay publishes to Kafka
+ */
+@Validated
+@ConfigurationProperties("pushpipe")
+public record MessageServiceProperties(
+        @Valid @NotNull @DefaultValue Api api,
+        @Valid @NotNull @DefaultValue Outbox outbox) {
+
+    /** @param maxRequestSize largest request body accepted; larger ones get 413 */
+    public record Api(@NotNull @DefaultValue("64KB") DataSize maxRequestSize) {}
+
+    /**
+     * @param topicPartitions partitions of {@code message-sent} when the relay creates it
+     * @param batchSize most outbox rows published in one relay cycle
+     * @param pollInterval how often the relay looks for rows when no insert notification arrives
+     * @param initialBackoff first wait after a failed publish; doubles per failure
+     * @param maxBackoff longest wait between publish attempts while Kafka is unreachable
+     * @param sendTimeout how long a batch may wait for the broker's acknowledgements
+     * @param maxHealthyAge age of the oldest unpublished row above which the outbox reports DOWN
+     */
+    public record Outbox(
+            @Min(1) @DefaultValue("12") int topicPartitions,
+            @Min(1) @Max(10_000) @DefaultValue("500") int batchSize,
+            @NotNull @DefaultValue("500ms") Duration pollInterval,
+            @NotNull @DefaultValue("200ms") Duration initialBackoff,
+            @NotNull @DefaultValue("30s") Duration maxBackoff,
+            @NotNull @DefaultValue("20s") Duration sendTimeout,
+            @NotNull @DefaultValue("1m") Duration maxHealthyAge) {}
+}
