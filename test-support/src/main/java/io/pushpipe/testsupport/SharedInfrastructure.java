@@ -3,6 +3,10 @@ package io.pushpipe.testsupport;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -39,11 +43,36 @@ public final class SharedInfrastructure {
 
     /** Registers the shared database and broker as Spring Boot's datasource and Kafka settings. */
     public static void register(DynamicPropertyRegistry registry) {
-        PostgresServer db = postgres();
+        registerDatabase(registry, postgres());
+        registry.add("spring.kafka.bootstrap-servers", SharedInfrastructure::kafkaBootstrapServers);
+    }
+
+    /** Registers {@code db} as Spring Boot's datasource. */
+    public static void registerDatabase(DynamicPropertyRegistry registry, PostgresServer db) {
         registry.add("spring.datasource.url", db::jdbcUrl);
         registry.add("spring.datasource.username", db::username);
         registry.add("spring.datasource.password", db::password);
-        registry.add("spring.kafka.bootstrap-servers", SharedInfrastructure::kafkaBootstrapServers);
+    }
+
+    /**
+     * Creates a new, empty database on the shared server, for a test whose application must not share
+     * tables with the other cached application contexts.
+     */
+    public static PostgresServer createDatabase(String name) {
+        PostgresServer server = postgres();
+        try (Connection connection =
+                        DriverManager.getConnection(server.jdbcUrl(), server.username(), server.password());
+                Statement statement = connection.createStatement()) {
+            statement.execute("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + name, e);
+        }
+        int slash = server.jdbcUrl().lastIndexOf('/');
+        int query = server.jdbcUrl().indexOf('?', slash);
+        String url = server.jdbcUrl().substring(0, slash + 1)
+                + name
+                + (query < 0 ? "" : server.jdbcUrl().substring(query));
+        return new PostgresServer(url, server.username(), server.password());
     }
 
     public static synchronized PostgresServer postgres() {
@@ -61,12 +90,12 @@ public final class SharedInfrastructure {
     }
 
     /**
-     * Starts an in-process KRaft broker that the caller owns, for tests that stop or start a broker on
-     * purpose. {@code port} 0 picks a free one.
+     * Starts an in-process KRaft broker that the caller owns and destroys, for tests that stop and restart
+     * it on purpose: {@code broker.getCluster().brokers().get(0).shutdown()} and {@code startup()} keep
+     * its port and its data.
      */
-    public static EmbeddedKafkaKraftBroker startDedicatedKafka(int port) {
+    public static EmbeddedKafkaKraftBroker startDedicatedKafka() {
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, DEFAULT_PARTITIONS);
-        broker.kafkaPorts(port);
         broker.brokerProperties(Map.of(
                 "transaction.state.log.replication.factor", "1",
                 "transaction.state.log.min.isr", "1",
@@ -111,7 +140,7 @@ public final class SharedInfrastructure {
     }
 
     private static String startEmbeddedKafka() {
-        EmbeddedKafkaKraftBroker broker = startDedicatedKafka(0);
+        EmbeddedKafkaKraftBroker broker = startDedicatedKafka();
         Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy));
         log.info("Embedded Kafka broker started at {}", broker.getBrokersAsString());
         return broker.getBrokersAsString();

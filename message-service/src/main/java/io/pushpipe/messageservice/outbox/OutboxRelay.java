@@ -20,8 +20,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -190,7 +193,6 @@ public class OutboxRelay implements SmartLifecycle {
      * @return how many events were published; 0 when the outbox is empty or another relay holds the lock
      */
     int relayOnce() {
-        ensureTopic();
         List<PendingEvent> batch = new ArrayList<>();
         try {
             Integer count = transactions.execute(status -> {
@@ -207,6 +209,7 @@ public class OutboxRelay implements SmartLifecycle {
                 if (batch.isEmpty()) {
                     return 0;
                 }
+                ensureTopic();
                 publish(batch);
                 jdbc.sql(DELETE_PUBLISHED).param("ids", ids(batch)).update();
                 return batch.size();
@@ -220,14 +223,33 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
+    /** Creates {@code message-sent} with the configured partitions unless it exists; once per relay. */
     private void ensureTopic() {
-        if (!topicReady) {
-            NewTopic topic = TopicBuilder.name(Topics.MESSAGE_SENT)
-                    .partitions(settings.topicPartitions())
-                    .build();
-            admin.createOrModifyTopics(topic);
-            topicReady = true;
+        if (topicReady) {
+            return;
         }
+        NewTopic topic = TopicBuilder.name(Topics.MESSAGE_SENT)
+                .partitions(settings.topicPartitions())
+                .build();
+        Admin client = Admin.create(admin.getConfigurationProperties());
+        try {
+            client.createTopics(List.of(topic), new CreateTopicsOptions().timeoutMs(timeoutMillis()))
+                    .all()
+                    .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            log.info("Created topic {} with {} partitions", topic.name(), topic.numPartitions());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new OutboxPublishException("could not create topic " + topic.name(), e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new OutboxPublishException("Kafka did not answer the request to create topic " + topic.name(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OutboxPublishException("interrupted while creating topic " + topic.name(), e);
+        } finally {
+            client.close(Duration.ZERO);
+        }
+        topicReady = true;
     }
 
     private void publish(List<PendingEvent> batch) {
@@ -284,6 +306,10 @@ public class OutboxRelay implements SmartLifecycle {
                 }
             }
         }
+    }
+
+    private int timeoutMillis() {
+        return (int) Math.min(Integer.MAX_VALUE, settings.sendTimeout().toMillis());
     }
 
     private static List<Long> ids(List<PendingEvent> batch) {

@@ -19,6 +19,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -86,6 +87,7 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     }
 
     @ExceptionHandler({
+        CannotCreateTransactionException.class,
         CannotGetJdbcConnectionException.class,
         DataAccessResourceFailureException.class,
         TransientDataAccessException.class

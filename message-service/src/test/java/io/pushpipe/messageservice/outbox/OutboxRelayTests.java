@@ -1,0 +1,171 @@
+package io.pushpipe.messageservice.outbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushpipe.common.EventHeaders;
+import io.pushpipe.common.MessageSent;
+import io.pushpipe.common.MessageSentCodec;
+import io.pushpipe.common.MessageType;
+import io.pushpipe.common.Topics;
+import io.pushpipe.messageservice.IntegrationTest;
+import io.pushpipe.messageservice.MessageServiceProperties;
+import io.pushpipe.messageservice.PortalClient;
+import io.pushpipe.testsupport.SharedInfrastructure;
+import io.pushpipe.testsupport.TopicReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+class OutboxRelayTests extends IntegrationTest {
+
+    private static final UUID EMPLOYER = UUID.fromString("9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c32");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void publishesTheEventKeyedByReceiverWithItsIdInTheHeadersAndEmptiesTheOutbox() {
+        UUID receiver = UUID.randomUUID();
+        UUID messageId = new PortalClient(port).send(EMPLOYER, receiver, "Your application was received 📋");
+
+        List<ConsumerRecord<String, byte[]>> records = readEventsFor(Set.of(receiver), 1);
+
+        assertThat(records).hasSize(1);
+        ConsumerRecord<String, byte[]> record = records.get(0);
+        MessageSent event = MessageSentCodec.decode(record.value());
+        assertThat(record.key()).isEqualTo(receiver.toString());
+        assertThat(header(record, EventHeaders.EVENT_ID))
+                .isEqualTo(event.eventId().toString());
+        assertThat(header(record, EventHeaders.EVENT_TYPE)).isEqualTo(MessageSent.EVENT_TYPE);
+        assertThat(event.messageId()).isEqualTo(messageId);
+        assertThat(event.senderId()).isEqualTo(EMPLOYER);
+        assertThat(event.receiverId()).isEqualTo(receiver);
+        assertThat(event.messageType()).isEqualTo(MessageType.TEXT);
+        assertThat(event.content()).isEqualTo("Your application was received 📋");
+        assertThat(event.schemaVersion()).isEqualTo(MessageSent.CURRENT_SCHEMA_VERSION);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.sql("select count(*) from outbox where event_id = :id")
+                                .param("id", event.eventId())
+                                .query(Long.class)
+                                .single()
+                        == 0);
+    }
+
+    @Test
+    void twoActiveRelaysPublishEveryEventOnceAndInOrderPerReceiver(
+            @Autowired JdbcClient jdbc,
+            @Autowired TransactionTemplate transactions,
+            @Autowired KafkaTemplate<String, byte[]> kafka,
+            @Autowired KafkaAdmin admin,
+            @Autowired DataSource dataSource,
+            @Autowired MessageServiceProperties properties)
+            throws Exception {
+        OutboxRelay secondRelay = new OutboxRelay(
+                jdbc, transactions, kafka, admin, new OutboxWakeups(dataSource), properties, new SimpleMeterRegistry());
+        secondRelay.start();
+        List<UUID> receivers =
+                IntStream.range(0, 8).mapToObj(i -> UUID.randomUUID()).toList();
+        int perReceiver = 40;
+        Map<UUID, List<UUID>> sentInOrder;
+        try {
+            sentInOrder = sendConcurrently(receivers, perReceiver);
+        } finally {
+            // Stopped only after every event was read, so both relays compete for the whole run.
+            readEventsFor(Set.copyOf(receivers), receivers.size() * perReceiver);
+            secondRelay.stop();
+        }
+
+        List<ConsumerRecord<String, byte[]>> records = readEventsFor(Set.copyOf(receivers), Integer.MAX_VALUE, true);
+
+        List<UUID> eventIds = records.stream()
+                .map(r -> MessageSentCodec.decode(r.value()).eventId())
+                .toList();
+        assertThat(eventIds).hasSize(receivers.size() * perReceiver).doesNotHaveDuplicates();
+        Map<UUID, List<UUID>> publishedInOrder = records.stream()
+                .map(r -> MessageSentCodec.decode(r.value()))
+                .collect(Collectors.groupingBy(
+                        MessageSent::receiverId, Collectors.mapping(MessageSent::messageId, Collectors.toList())));
+        assertThat(publishedInOrder).isEqualTo(sentInOrder);
+    }
+
+    private Map<UUID, List<UUID>> sendConcurrently(List<UUID> receivers, int perReceiver) throws Exception {
+        PortalClient portal = new PortalClient(port);
+        ExecutorService pool = Executors.newFixedThreadPool(receivers.size());
+        try {
+            Map<UUID, Future<List<UUID>>> sends = receivers.stream()
+                    .collect(Collectors.toMap(
+                            Function.identity(),
+                            receiver -> pool.submit(() -> {
+                                List<UUID> ids = new ArrayList<>();
+                                for (int i = 0; i < perReceiver; i++) {
+                                    ids.add(portal.send(EMPLOYER, receiver, "Update " + i));
+                                }
+                                return ids;
+                            })));
+            Map<UUID, List<UUID>> sent = new java.util.HashMap<>();
+            for (Map.Entry<UUID, Future<List<UUID>>> send : sends.entrySet()) {
+                sent.put(send.getKey(), send.getValue().get());
+            }
+            return sent;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    static List<ConsumerRecord<String, byte[]>> readEventsFor(Set<UUID> receivers, int expected) {
+        return readEventsFor(receivers, expected, false);
+    }
+
+    /**
+     * Reads {@code message-sent} until {@code expected} events for these receivers arrived; with {@code
+     * settle}, keeps reading a few more seconds so that duplicates published late are seen too.
+     */
+    static List<ConsumerRecord<String, byte[]>> readEventsFor(Set<UUID> receivers, int expected, boolean settle) {
+        Set<String> keys = receivers.stream().map(UUID::toString).collect(Collectors.toSet());
+        try (TopicReader reader = new TopicReader(SharedInfrastructure.kafkaBootstrapServers(), Topics.MESSAGE_SENT)) {
+            List<ConsumerRecord<String, byte[]>> all = settle
+                    ? reader.readFor(Duration.ofSeconds(3))
+                    : reader.readUntil(
+                            records -> records.stream()
+                                            .filter(r -> keys.contains(r.key()))
+                                            .count()
+                                    >= expected,
+                            Duration.ofSeconds(60));
+            return Collections.unmodifiableList(all.stream()
+                    .filter(r -> keys.contains(r.key()))
+                    .sorted((a, b) -> a.partition() != b.partition()
+                            ? Integer.compare(a.partition(), b.partition())
+                            : Long.compare(a.offset(), b.offset()))
+                    .toList());
+        }
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
