@@ -1,11 +1,15 @@
 package io.pushpipe.messageservice.message;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pushpipe.common.MessageType;
 import java.time.Instant;
 import java.util.UUID;
-import tools.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy;
-import tools.jackson.databind.annotation.JsonNaming;
 
 /** A stored message, as {@code GET /message/{id}} returns it. */
-@JsonNaming(SnakeCaseStrategy.class)
-record Message(UUID id, UUID senderId, UUID receiverId, MessageType messageType, String content, Instant createdAt) {}
+record Message(
+        UUID id,
+        @JsonProperty("sender_id") UUID senderId,
+        @JsonProperty("receiver_id") UUID receiverId,
+        @JsonProperty("message_type") MessageType messageType,
+        String content,
+        @JsonProperty("created_at") Instant createdAt) {}

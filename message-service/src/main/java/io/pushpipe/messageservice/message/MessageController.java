@@ -2,6 +2,8 @@ package io.pushpipe.messageservice.message;
 
 import io.pushpipe.messageservice.web.InvalidFieldException;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.validation.Valid;
 import java.net.URI;
@@ -10,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -24,6 +27,8 @@ import org.springframework.web.server.ResponseStatusException;
 @RequestMapping(path = "/message", produces = MediaType.APPLICATION_JSON_VALUE)
 class MessageController {
 
+    private static final String PROBLEM = MediaType.APPLICATION_PROBLEM_JSON_VALUE;
+
     private static final Logger log = LoggerFactory.getLogger(MessageController.class);
 
     private final MessageStore messages;
@@ -34,9 +39,18 @@ class MessageController {
 
     @Operation(summary = "Store a message and queue its push notification")
     @ApiResponse(responseCode = "201", description = "Stored; the notification is on its way")
-    @ApiResponse(responseCode = "400", description = "A field is missing or invalid; the problem names it")
-    @ApiResponse(responseCode = "413", description = "The body is larger than the configured limit")
-    @ApiResponse(responseCode = "503", description = "The database is unreachable; nothing was stored")
+    @ApiResponse(
+            responseCode = "400",
+            description = "A field is missing or invalid; the problem names it",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "413",
+            description = "The body is larger than the configured limit",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
+            responseCode = "503",
+            description = "The database is unreachable; nothing was stored",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @PostMapping(path = "/send-message", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<MessageCreated> sendMessage(@Valid @RequestBody SendMessageRequest request) {
         if (request.senderId().equals(request.receiverId())) {
@@ -54,7 +68,10 @@ class MessageController {
 
     @Operation(summary = "Read a stored message")
     @ApiResponse(responseCode = "200", description = "The message")
-    @ApiResponse(responseCode = "404", description = "No message has this id")
+    @ApiResponse(
+            responseCode = "404",
+            description = "No message has this id",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @GetMapping("/{id}")
     Message getMessage(@PathVariable UUID id) {
         return messages.findById(id)

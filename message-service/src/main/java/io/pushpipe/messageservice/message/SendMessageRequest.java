@@ -1,13 +1,12 @@
 package io.pushpipe.messageservice.message;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pushpipe.common.MessageType;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.UUID;
-import tools.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy;
-import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * What the portal posts to {@code POST /message/send-message}. Fields it does not know are ignored.
@@ -17,11 +16,10 @@ import tools.jackson.databind.annotation.JsonNaming;
  * @param messageType one of {@code text}, {@code zoom_link}, {@code form_link}, {@code status_update}
  * @param content the message text, 1 to {@value #MAX_CONTENT_LENGTH} characters (UTF-16 code units)
  */
-@JsonNaming(SnakeCaseStrategy.class)
 record SendMessageRequest(
-        @NotNull UUID senderId,
-        @NotNull UUID receiverId,
-        @NotNull MessageType messageType,
+        @JsonProperty("sender_id") @NotNull UUID senderId,
+        @JsonProperty("receiver_id") @NotNull UUID receiverId,
+        @JsonProperty("message_type") @NotNull MessageType messageType,
 
         @NotBlank
         @Size(max = MAX_CONTENT_LENGTH)

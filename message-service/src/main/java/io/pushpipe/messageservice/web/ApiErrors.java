@@ -20,6 +20,7 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -90,7 +91,8 @@ class ApiErrors extends ResponseEntityExceptionHandler {
         CannotCreateTransactionException.class,
         CannotGetJdbcConnectionException.class,
         DataAccessResourceFailureException.class,
-        TransientDataAccessException.class
+        TransientDataAccessException.class,
+        TransactionSystemException.class
     })
     ResponseEntity<ProblemDetail> handleDatabaseUnavailable(RuntimeException e) {
         log.error("Database unavailable: {}", e.getMessage());
