@@ -1,0 +1,113 @@
+package io.pushpipe.exposandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ExpoSandboxTests {
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private ExpoSandbox expo;
+
+    @BeforeEach
+    void start() throws IOException {
+        expo = ExpoSandbox.start(0);
+    }
+
+    @AfterEach
+    void stop() {
+        expo.close();
+    }
+
+    @Test
+    void answersTicketsInRecipientOrderAndRecordsAcceptedNotifications() throws Exception {
+        HttpResponse<String> response = send("""
+                [{"to":"ExponentPushToken[aaa]","title":"💬 New Message","body":"Hi","data":{"messageId":"m1"}},
+                 {"to":"ExponentPushToken[Dead-1]","title":"t"}]
+                """, false);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body())
+                .matches("\\{\"data\":\\[\\{\"status\":\"ok\",\"id\":\"[0-9a-f-]{36}\"},"
+                        + "\\{\"status\":\"error\",.*\"details\":\\{\"error\":\"DeviceNotRegistered\","
+                        + "\"expoPushToken\":\"ExponentPushToken\\[Dead-1]\"}}]}");
+        assertThat(expo.notifications()).singleElement().satisfies(n -> {
+            assertThat(n.to()).isEqualTo("ExponentPushToken[aaa]");
+            assertThat(n.title()).isEqualTo("💬 New Message");
+            assertThat(n.data()).containsEntry("messageId", "m1");
+        });
+    }
+
+    @Test
+    void refusesMoreThan100RecipientsAndMixedProjectsWithExposErrorBodies() throws Exception {
+        String tooMany = IntStream.range(0, 101)
+                .mapToObj(i -> "{\"to\":\"ExponentPushToken[t" + i + "]\"}")
+                .collect(Collectors.joining(",", "[", "]"));
+        HttpResponse<String> mixed =
+                send("[{\"to\":\"ExponentPushToken[a]\"},{\"to\":\"ExponentPushToken[projectB-1]\"}]", false);
+
+        assertThat(send(tooMany, false).body()).contains("\"code\":\"PUSH_TOO_MANY_NOTIFICATIONS\"");
+        assertThat(mixed.statusCode()).isEqualTo(400);
+        assertThat(mixed.body())
+                .contains("\"code\":\"PUSH_TOO_MANY_EXPERIENCE_IDS\"")
+                .contains("\"@pushpipe/app\":[\"ExponentPushToken[a]\"]")
+                .contains("\"@pushpipe/project-b\":[\"ExponentPushToken[projectB-1]\"]");
+    }
+
+    @Test
+    void enforcesTheRateLimitPerProjectWith429() throws Exception {
+        expo.rateLimitPerSecond(3);
+        String two = "[{\"to\":\"ExponentPushToken[a]\"},{\"to\":\"ExponentPushToken[b]\"}]";
+
+        assertThat(send(two, false).statusCode()).isEqualTo(200);
+        HttpResponse<String> second = send(two, false);
+
+        assertThat(second.statusCode()).isEqualTo(429);
+        assertThat(second.body()).contains("TOO_MANY_REQUESTS");
+    }
+
+    @Test
+    void readsGzipBodiesAndServesScriptedFaultsAndOutages() throws Exception {
+        expo.failNext(1, ExpoSandbox.Fault.tooManyRequests());
+
+        assertThat(send("[{\"to\":\"ExponentPushToken[a]\"}]", true).statusCode())
+                .isEqualTo(429);
+        assertThat(send("[{\"to\":\"ExponentPushToken[a]\"}]", true).statusCode())
+                .isEqualTo(200);
+        expo.outage(true);
+        HttpResponse<String> down = send("[{\"to\":\"ExponentPushToken[a]\"}]", false);
+
+        assertThat(down.statusCode()).isEqualTo(503);
+        assertThat(down.headers().firstValue("Content-Type")).hasValue("text/html");
+        assertThat(expo.requests()).extracting(ReceivedRequest::gzipped).containsExactly(true, true, false);
+    }
+
+    private HttpResponse<String> send(String json, boolean gzip) throws Exception {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(expo.baseUrl() + ExpoSandbox.SEND_PATH))
+                .header("Content-Type", "application/json");
+        if (gzip) {
+            ByteArrayOutputStream zipped = new ByteArrayOutputStream();
+            try (GZIPOutputStream out = new GZIPOutputStream(zipped)) {
+                out.write(body);
+            }
+            body = zipped.toByteArray();
+            request.header("Content-Encoding", "gzip");
+        }
+        return http.send(
+                request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
