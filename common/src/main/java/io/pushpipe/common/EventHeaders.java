@@ -9,5 +9,11 @@ public final class EventHeaders {
     /** The event type, for example {@link MessageSent#EVENT_TYPE}. */
     public static final String EVENT_TYPE = "pushpipe-event-type";
 
+    /**
+     * On records in {@link Topics#MESSAGE_SENT_DLT}: a short reason code saying why the record was
+     * dead-lettered, for example {@code POISON} or {@code INVALID_CREDENTIALS}.
+     */
+    public static final String DLT_REASON = "pushpipe-dlt-reason";
+
     private EventHeaders() {}
 }

@@ -1,6 +1,6 @@
 package io.pushpipe.messageservice.message;
 
-import io.pushpipe.messageservice.web.InvalidFieldException;
+import io.pushpipe.problems.InvalidFieldException;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;

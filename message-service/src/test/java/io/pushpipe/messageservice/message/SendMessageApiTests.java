@@ -107,7 +107,7 @@ class SendMessageApiTests extends IntegrationTest {
                         "unknown message type",
                         body(SENDER, receiver, "video_call", "Hi"),
                         "message_type",
-                        "'video_call' is not a message type: must be one of [text, zoom_link, form_link, status_update]"),
+                        "'video_call' is not one of [text, zoom_link, form_link, status_update]"),
                 Arguments.of(
                         "missing message type",
                         "{\"sender_id\":\"" + SENDER + "\",\"receiver_id\":\"" + receiver + "\",\"content\":\"Hi\"}",
@@ -185,7 +185,8 @@ class SendMessageApiTests extends IntegrationTest {
     void explainsAMissingBody() throws Exception {
         mvc.perform(post("/message/send-message").contentType(MediaType.APPLICATION_JSON))
                 .andExpect(status().isBadRequest())
-                .andExpect(jsonPath("$.detail").value(containsString("Send a JSON object with sender_id")));
+                .andExpect(jsonPath("$.detail")
+                        .value(containsString("Send a JSON object as described at /swagger-ui.html")));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.pushpipe.messageservice.web;
+package io.pushpipe.problems;
 
 /** A request field breaks a rule that the field's own annotations cannot express. Answered with 400. */
 public class InvalidFieldException extends RuntimeException {

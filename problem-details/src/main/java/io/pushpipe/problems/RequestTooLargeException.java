@@ -1,4 +1,4 @@
-package io.pushpipe.messageservice.web;
+package io.pushpipe.problems;
 
 import java.io.IOException;
 

@@ -1,6 +1,6 @@
-package io.pushpipe.messageservice.web;
+package io.pushpipe.problems;
 
-import io.pushpipe.common.MessageType;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -33,10 +33,11 @@ import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Turns every failure into an RFC 9457 problem detail that says what was wrong and how to fix it. Invalid
- * fields are listed in an {@code errors} array of {@code {"field", "message"}}, with the JSON field name.
+ * fields are listed in an {@code errors} array of {@code {"field", "message"}}, with the JSON field name
+ * (request records name their components in camelCase and their JSON fields in snake_case).
  */
 @RestControllerAdvice
-class ApiErrors extends ResponseEntityExceptionHandler {
+public class ApiErrors extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
     private static final String RETRY_AFTER_SECONDS = "5";
@@ -71,9 +72,9 @@ class ApiErrors extends ResponseEntityExceptionHandler {
         problem.setTitle("Unreadable request body");
         problem.setDetail(causeOf(e, StreamReadException.class)
                 .map(json -> "The request body is not valid JSON: " + json.getOriginalMessage()
-                        + ". Send a JSON object with sender_id, receiver_id, message_type and content.")
-                .orElse("The request body is missing or is not a JSON object. Send a JSON object with sender_id, "
-                        + "receiver_id, message_type and content."));
+                        + ". Send a JSON object as described at /swagger-ui.html.")
+                .orElse("The request body is missing or is not a JSON object. Send a JSON object as described at "
+                        + "/swagger-ui.html."));
         return ResponseEntity.badRequest().body(problem);
     }
 
@@ -141,9 +142,8 @@ class ApiErrors extends ResponseEntityExceptionHandler {
                 .collect(Collectors.joining("."));
         Class<?> target = e.getTargetType();
         Object value = e instanceof InvalidFormatException invalid ? invalid.getValue() : null;
-        if (MessageType.class.equals(target)) {
-            return new FieldProblem(
-                    field, "'" + value + "' is not a message type: must be one of " + MessageType.wireNames());
+        if (target != null && target.isEnum()) {
+            return new FieldProblem(field, "'" + value + "' is not one of " + jsonNames(target));
         }
         if (UUID.class.equals(target)) {
             return new FieldProblem(
@@ -154,10 +154,17 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     }
 
     private static String describe(Class<?> type) {
-        if (type.isEnum()) {
-            return "one of " + Arrays.toString(type.getEnumConstants());
-        }
         return type.equals(String.class) ? "a string" : "a " + type.getSimpleName();
+    }
+
+    /** The names an enum's constants have in JSON: their {@code @JsonProperty} value, else their name. */
+    private static List<String> jsonNames(Class<?> enumType) {
+        return Arrays.stream(enumType.getFields())
+                .filter(java.lang.reflect.Field::isEnumConstant)
+                .map(constant -> Optional.ofNullable(constant.getAnnotation(JsonProperty.class))
+                        .map(JsonProperty::value)
+                        .orElse(constant.getName()))
+                .toList();
     }
 
     private static String snakeCase(String field) {

@@ -1,6 +1,5 @@
-package io.pushpipe.messageservice.web;
+package io.pushpipe.problems;
 
-import io.pushpipe.messageservice.MessageServiceProperties;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -14,7 +13,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,15 +21,14 @@ import tools.jackson.databind.json.JsonMapper;
  * Refuses request bodies over {@code pushpipe.api.max-request-size} before anything reads them: by the
  * declared length at once, and by counting for chunked bodies that declare none.
  */
-@Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
-class RequestSizeLimitFilter extends OncePerRequestFilter {
+public class RequestSizeLimitFilter extends OncePerRequestFilter {
 
     private final long limit;
     private final JsonMapper json;
 
-    RequestSizeLimitFilter(MessageServiceProperties properties, JsonMapper json) {
-        this.limit = properties.api().maxRequestSize().toBytes();
+    public RequestSizeLimitFilter(DataSize maxRequestSize, JsonMapper json) {
+        this.limit = maxRequestSize.toBytes();
         this.json = json;
     }
 

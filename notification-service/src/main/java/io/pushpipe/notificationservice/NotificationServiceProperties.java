@@ -1,0 +1,108 @@
+package io.pushpipe.notificationservice;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.net.URI;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * notification-service settings under {@code pushpipe.*}; each can be set by environment variable, for
+ * example {@code PUSHPIPE_EXPO_BASE_URL} or {@code PUSHPIPE_EXPO_ACCESS_TOKEN}.
+ *
+ * @param expo how to reach the Expo Push API and how hard to push it
+ * @param content what the notifications say
+ * @param delivery how consumed events are retried and dead-lettered
+ */
+@Validated
+@ConfigurationProperties("pushpipe")
+public record NotificationServiceProperties(
+        @Valid @NotNull @DefaultValue Expo expo,
+        @Valid @NotNull @DefaultValue Content content,
+        @Valid @NotNull @DefaultValue Delivery delivery) {
+
+    /**
+     * @param baseUrl Expo's origin; requests go to {@code <base-url>/--/api/v2/push/send}
+     * @param accessToken sent as {@code Authorization: Bearer} when set (Expo's enhanced push security)
+     * @param maxRecipientsPerRequest tokens per send request; Expo refuses more than 100
+     * @param maxConcurrentRequests send requests in flight at once
+     * @param notificationsPerSecond client-side rate limit; Expo allows 600 per second per project, so
+     *     divide it by the number of instances
+     * @param connectTimeout TCP connect timeout
+     * @param requestTimeout time allowed for a whole request and its answer
+     * @param gzipThresholdBytes request bodies larger than this are gzip-compressed
+     * @param retry retries of one request on 429, 5xx, timeouts and non-JSON answers
+     * @param circuitBreaker when to stop calling Expo and pause consumption
+     */
+    public record Expo(
+            @NotNull @DefaultValue("https://exp.host") URI baseUrl,
+            String accessToken,
+            @Min(1) @Max(100) @DefaultValue("100") int maxRecipientsPerRequest,
+            @Min(1) @Max(64) @DefaultValue("6") int maxConcurrentRequests,
+            @Min(1) @DefaultValue("600") int notificationsPerSecond,
+            @NotNull @DefaultValue("5s") Duration connectTimeout,
+            @NotNull @DefaultValue("15s") Duration requestTimeout,
+            @Min(0) @DefaultValue("1024") int gzipThresholdBytes,
+            @Valid @NotNull @DefaultValue Retry retry,
+            @Valid @NotNull @DefaultValue CircuitBreaker circuitBreaker) {}
+
+    /**
+     * @param maxAttempts attempts of one request, the first included
+     * @param initialBackoff wait before the first retry; doubles each time, with jitter
+     * @param maxBackoff longest wait between attempts
+     */
+    public record Retry(
+            @Min(1) @DefaultValue("4") int maxAttempts,
+            @NotNull @DefaultValue("500ms") Duration initialBackoff,
+            @NotNull @DefaultValue("10s") Duration maxBackoff) {}
+
+    /**
+     * @param failureRateThreshold percentage of failed requests that opens the circuit
+     * @param slidingWindowSize requests the failure rate is computed over
+     * @param minimumCalls requests needed before the rate counts
+     * @param openDuration how long the circuit stays open before probing Expo again
+     * @param halfOpenCalls probe requests allowed while half-open
+     */
+    public record CircuitBreaker(
+            @DecimalMin("1") @DecimalMax("100") @DefaultValue("50")
+            float failureRateThreshold,
+
+            @Min(1) @DefaultValue("10") int slidingWindowSize,
+            @Min(1) @DefaultValue("5") int minimumCalls,
+            @NotNull @DefaultValue("30s") Duration openDuration,
+            @Min(1) @DefaultValue("2") int halfOpenCalls) {}
+
+    /**
+     * @param previewLength longest message preview in a notification's body, in characters
+     * @param showPreview false replaces the preview with {@code genericBody}, for privacy
+     * @param genericBody the body when previews are off
+     * @param androidChannelId the Android notification channel; it must exist in the app
+     */
+    public record Content(
+            @Min(1) @Max(1000) @DefaultValue("120") int previewLength,
+            @DefaultValue("true") boolean showPreview,
+
+            @NotBlank @DefaultValue("Open the app to read it.")
+            String genericBody,
+
+            @NotBlank @DefaultValue("default") String androidChannelId) {}
+
+    /**
+     * @param topicPartitions partitions of {@code message-sent} and {@code message-sent-dlt} when this
+     *     service creates them; the DLT needs at least as many as the source
+     * @param retryDelay how long a batch waits before it is redelivered after transient failures
+     * @param maxDeviceAttempts attempts for one device that Expo keeps throttling ({@code
+     *     MessageRateExceeded}) before that delivery is given up
+     */
+    public record Delivery(
+            @Min(1) @DefaultValue("12") int topicPartitions,
+            @NotNull @DefaultValue("2s") Duration retryDelay,
+            @Min(1) @DefaultValue("5") int maxDeviceAttempts) {}
+}

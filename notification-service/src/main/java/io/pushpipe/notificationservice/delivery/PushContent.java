@@ -1,0 +1,90 @@
+package io.pushpipe.notificationservice.delivery;
+
+import io.pushpipe.common.MessageSent;
+import io.pushpipe.common.MessageType;
+import io.pushpipe.notificationservice.NotificationServiceProperties;
+import io.pushpipe.notificationservice.expo.ExpoPushMessage;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What a notification says for each message type: the product's titles, a preview of the message (or a
+ * generic text when previews are off), and the data the app needs to open the message. Keeps every
+ * payload within Expo's 4096-byte limit by shortening the preview, never by failing.
+ */
+@Component
+class PushContent {
+
+    static final int MAX_PAYLOAD_BYTES = 4096;
+
+    private static final Map<MessageType, String> TITLES = Map.of(
+            MessageType.TEXT, "💬 New Message",
+            MessageType.ZOOM_LINK, "🎥 Interview Scheduled!",
+            MessageType.FORM_LINK, "📝 Test Assigned!",
+            MessageType.STATUS_UPDATE, "📋 Status Update");
+
+    private static final String ELLIPSIS = "…";
+
+    private final NotificationServiceProperties.Content settings;
+    private final JsonMapper json;
+
+    PushContent(NotificationServiceProperties properties, JsonMapper json) {
+        this.settings = properties.content();
+        this.json = json;
+    }
+
+    ExpoPushMessage messageFor(MessageSent event, String expoToken) {
+        String body =
+                settings.showPreview() ? preview(event.content(), settings.previewLength()) : settings.genericBody();
+        ExpoPushMessage message = build(event, expoToken, body);
+        int excess = json.writeValueAsBytes(message).length - MAX_PAYLOAD_BYTES;
+        while (excess > 0 && !body.isEmpty()) {
+            // A character takes at most 6 bytes in JSON (an escaped surrogate half), at least 1.
+            int keep = Math.max(0, body.codePointCount(0, body.length()) - Math.max(1, excess / 6) - 1);
+            body = keep == 0 ? "" : cut(body, keep) + ELLIPSIS;
+            message = build(event, expoToken, body);
+            excess = json.writeValueAsBytes(message).length - MAX_PAYLOAD_BYTES;
+        }
+        return message;
+    }
+
+    static String titleOf(MessageType type) {
+        return TITLES.get(type);
+    }
+
+    private ExpoPushMessage build(MessageSent event, String expoToken, String body) {
+        return new ExpoPushMessage(
+                expoToken,
+                titleOf(event.messageType()),
+                body,
+                Map.of(
+                        "messageId", event.messageId().toString(),
+                        "messageType", event.messageType().wireName(),
+                        "senderId", event.senderId().toString(),
+                        "eventId", event.eventId().toString()),
+                "default",
+                isTimeSensitive(event.messageType()) ? "high" : "default",
+                settings.androidChannelId());
+    }
+
+    /** Interviews and tests must not wait for an Android device to leave doze. */
+    private static boolean isTimeSensitive(MessageType type) {
+        return type == MessageType.ZOOM_LINK || type == MessageType.FORM_LINK;
+    }
+
+    /** The content on one line, cut to {@code length} characters with an ellipsis when longer. */
+    static String preview(String content, int length) {
+        String oneLine = content.strip().replaceAll("\\s+", " ");
+        if (oneLine.codePointCount(0, oneLine.length()) <= length) {
+            return oneLine;
+        }
+        return cut(oneLine, length - 1).stripTrailing() + ELLIPSIS;
+    }
+
+    /** The first {@code codePoints} characters, never splitting a surrogate pair. */
+    private static String cut(String text, int codePoints) {
+        return text.substring(
+                0, text.offsetByCodePoints(0, Math.min(codePoints, text.codePointCount(0, text.length()))));
+    }
+}

@@ -1,0 +1,93 @@
+package io.pushpipe.notificationservice.delivery;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.pushpipe.notificationservice.NotificationServiceProperties;
+import io.pushpipe.notificationservice.expo.ExpoPushClient;
+import io.pushpipe.notificationservice.expo.ExpoPushMessage;
+import io.pushpipe.notificationservice.expo.PushResult;
+import io.pushpipe.notificationservice.token.ExpoTokens;
+import io.pushpipe.notificationservice.token.TokenRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ResponseStatusException;
+
+/** Sends a test push to every active device of a user, at once, and says what Expo answered per device. */
+@RestController
+class TestPushController {
+
+    private static final Logger log = LoggerFactory.getLogger(TestPushController.class);
+
+    private final TokenRegistry tokens;
+    private final ExpoPushClient expo;
+    private final String channelId;
+
+    TestPushController(TokenRegistry tokens, ExpoPushClient expo, NotificationServiceProperties properties) {
+        this.tokens = tokens;
+        this.expo = expo;
+        this.channelId = properties.content().androidChannelId();
+    }
+
+    @Operation(summary = "Send a test push to every active device of the user")
+    @PostMapping(path = "/test-push-notification/{userId}", produces = MediaType.APPLICATION_JSON_VALUE)
+    TestPushResult send(@PathVariable UUID userId) {
+        List<String> devices = tokens.activeTokensOf(List.of(userId)).getOrDefault(userId, List.of());
+        if (devices.isEmpty()) {
+            log.warn("⚠️ No push token found for user {}", userId);
+            throw new ResponseStatusException(
+                    HttpStatus.NOT_FOUND,
+                    "User " + userId + " has no active push token. The app registers one with POST /push-tokens.");
+        }
+        List<PushResult> results = expo.send(devices.stream()
+                .map(token -> new ExpoPushMessage(
+                        token,
+                        "🔔 Test notification",
+                        "Push notifications are working.",
+                        Map.of("type", "test"),
+                        "default",
+                        "high",
+                        channelId))
+                .toList());
+        List<DeviceResult> answers = new ArrayList<>();
+        List<String> notRegistered = new ArrayList<>();
+        for (int i = 0; i < devices.size(); i++) {
+            String token = devices.get(i);
+            if (results.get(i) instanceof PushResult.Accepted accepted) {
+                answers.add(new DeviceResult(ExpoTokens.mask(token), "ok", accepted.ticketId(), null, null));
+            } else if (results.get(i) instanceof PushResult.Failed failed) {
+                answers.add(
+                        new DeviceResult(ExpoTokens.mask(token), "error", null, failed.errorCode(), failed.message()));
+                if ("DeviceNotRegistered".equals(failed.errorCode())) {
+                    notRegistered.add(token);
+                }
+            }
+        }
+        tokens.deactivate(notRegistered, "DeviceNotRegistered");
+        long accepted = answers.stream().filter(a -> "ok".equals(a.status())).count();
+        if (accepted > 0) {
+            log.info("✅ Push notification sent successfully (test) devices={}", accepted);
+            log.info("🔔 Push notification sent to user {}", userId);
+        }
+        return new TestPushResult(userId, answers);
+    }
+
+    record TestPushResult(@JsonProperty("user_id") UUID userId, List<DeviceResult> devices) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record DeviceResult(
+            @JsonProperty("expo_token") String maskedToken,
+            String status,
+            @JsonProperty("ticket_id") String ticketId,
+            String error,
+            String message) {}
+}

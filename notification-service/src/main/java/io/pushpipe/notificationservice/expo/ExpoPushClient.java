@@ -1,0 +1,316 @@
+package io.pushpipe.notificationservice.expo;
+
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.pushpipe.notificationservice.NotificationServiceProperties;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Sends push messages to the Expo Push API the way Expo asks to be called: requests of at most 100
+ * recipients, a bounded number in flight, gzip for larger bodies, a client-side rate limit so that 429 is
+ * the exception, retries with exponential back-off and jitter on 429, 5xx, timeouts and non-JSON answers,
+ * never a retry of a 4xx, and a circuit breaker around it all. A request refused for mixing Expo projects
+ * is split by project and sent again.
+ *
+ * <p>{@link #send} never throws for Expo's failures: it answers one {@link PushResult} per message, in
+ * order, and the caller decides what is retried and what is given up.
+ */
+@Component
+public class ExpoPushClient implements AutoCloseable {
+
+    static final String SEND_PATH = "/--/api/v2/push/send";
+
+    private static final Logger log = LoggerFactory.getLogger(ExpoPushClient.class);
+    private static final Duration RATE_PERIOD = Duration.ofMillis(100);
+
+    private final NotificationServiceProperties.Expo settings;
+    private final JsonMapper json;
+    private final CircuitBreaker breaker;
+    private final HttpClient http;
+    private final URI sendUri;
+    private final RateLimiter rateLimiter;
+    private final Retry retry;
+    private final ExecutorService requests;
+    private final int chunkSize;
+    private final MeterRegistry meters;
+
+    ExpoPushClient(
+            NotificationServiceProperties properties,
+            JsonMapper json,
+            CircuitBreaker expoCircuitBreaker,
+            MeterRegistry meters) {
+        this.settings = properties.expo();
+        this.json = json;
+        this.breaker = expoCircuitBreaker;
+        this.meters = meters;
+        this.sendUri = URI.create(settings.baseUrl().toString().replaceAll("/+$", "") + SEND_PATH);
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(settings.connectTimeout())
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        int perPeriod = Math.max(1, settings.notificationsPerSecond() / 10);
+        this.rateLimiter = RateLimiter.of(
+                "expo",
+                RateLimiterConfig.custom()
+                        .limitRefreshPeriod(RATE_PERIOD)
+                        .limitForPeriod(perPeriod)
+                        .timeoutDuration(Duration.ofMinutes(1))
+                        .build());
+        this.chunkSize = Math.min(settings.maxRecipientsPerRequest(), settings.notificationsPerSecond());
+        this.retry = Retry.of(
+                "expo",
+                RetryConfig.custom()
+                        .maxAttempts(settings.retry().maxAttempts())
+                        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
+                                settings.retry().initialBackoff(),
+                                2.0,
+                                0.5,
+                                settings.retry().maxBackoff()))
+                        .retryOnException(e -> e instanceof ExpoUnavailableException)
+                        .build());
+        AtomicInteger threads = new AtomicInteger();
+        this.requests = Executors.newFixedThreadPool(settings.maxConcurrentRequests(), runnable -> {
+            Thread thread = new Thread(runnable, "expo-request-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Sends the messages, each addressed to one token, and answers what became of each, in order. Blocks
+     * until every request has been answered or given up.
+     */
+    public List<PushResult> send(List<ExpoPushMessage> messages) {
+        List<Future<List<PushResult>>> chunks = new ArrayList<>();
+        for (int from = 0; from < messages.size(); from += chunkSize) {
+            List<ExpoPushMessage> chunk = messages.subList(from, Math.min(messages.size(), from + chunkSize));
+            chunks.add(requests.submit(() -> sendChunk(chunk)));
+        }
+        List<PushResult> results = new ArrayList<>(messages.size());
+        for (Future<List<PushResult>> chunk : chunks) {
+            try {
+                results.addAll(chunk.get());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while sending to Expo", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("sending to Expo failed unexpectedly", e.getCause());
+            }
+        }
+        return results;
+    }
+
+    private List<PushResult> sendChunk(List<ExpoPushMessage> chunk) {
+        try {
+            return Retry.decorateCheckedSupplier(retry, () -> breaker.executeCheckedSupplier(() -> post(chunk)))
+                    .get();
+        } catch (ExpoRejectedException e) {
+            if (ExpoRejectedException.TOO_MANY_EXPERIENCE_IDS.equals(e.code()) && chunk.size() > 1) {
+                return sendPerProject(chunk, e.details());
+            }
+            log.error("Expo rejected a request of {} messages: {} {}", chunk.size(), e.code(), e.getMessage());
+            return failAll(chunk, e.code(), e.getMessage(), false);
+        } catch (CallNotPermittedException e) {
+            return failAll(chunk, PushResult.Failed.CIRCUIT_OPEN, "the Expo circuit breaker is open", true);
+        } catch (Throwable e) {
+            log.warn("Expo unavailable for a request of {} messages: {}", chunk.size(), e.getMessage());
+            return failAll(chunk, PushResult.Failed.EXPO_UNAVAILABLE, e.getMessage(), true);
+        }
+    }
+
+    /** Sends one request per Expo project named in the error's details, and merges the answers back. */
+    private List<PushResult> sendPerProject(List<ExpoPushMessage> chunk, JsonNode projects) {
+        Map<String, String> projectOfToken = new HashMap<>();
+        if (projects != null) {
+            projects.properties()
+                    .forEach(project -> project.getValue()
+                            .forEach(token -> projectOfToken.put(token.asString(), project.getKey())));
+        }
+        Map<String, List<Integer>> indexesByProject = new LinkedHashMap<>();
+        for (int i = 0; i < chunk.size(); i++) {
+            indexesByProject
+                    .computeIfAbsent(projectOfToken.getOrDefault(chunk.get(i).to(), ""), p -> new ArrayList<>())
+                    .add(i);
+        }
+        log.info("Expo refused a request mixing {} projects; sending one request per project", indexesByProject.size());
+        PushResult[] results = new PushResult[chunk.size()];
+        for (List<Integer> indexes : indexesByProject.values()) {
+            List<ExpoPushMessage> group = indexes.stream().map(chunk::get).toList();
+            List<PushResult> groupResults = indexesByProject.size() == 1
+                    ? failAll(group, ExpoRejectedException.TOO_MANY_EXPERIENCE_IDS, "could not split by project", false)
+                    : sendChunk(group);
+            for (int i = 0; i < indexes.size(); i++) {
+                results[indexes.get(i)] = groupResults.get(i);
+            }
+        }
+        return List.of(results);
+    }
+
+    private List<PushResult> post(List<ExpoPushMessage> chunk) {
+        if (!rateLimiter.acquirePermission(chunk.size())) {
+            throw new ExpoUnavailableException("the client-side rate limit did not admit the request in time");
+        }
+        byte[] body = json.writeValueAsBytes(chunk);
+        HttpRequest.Builder request = HttpRequest.newBuilder(sendUri)
+                .timeout(settings.requestTimeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .header("Accept-Encoding", "gzip");
+        if (body.length > settings.gzipThresholdBytes()) {
+            body = gzip(body);
+            request.header("Content-Encoding", "gzip");
+        }
+        if (settings.accessToken() != null && !settings.accessToken().isBlank()) {
+            request.header("Authorization", "Bearer " + settings.accessToken());
+        }
+        Timer.Sample sample = Timer.start(meters);
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(
+                    request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            sample.stop(latency("io_error"));
+            throw new ExpoUnavailableException("no answer from Expo: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExpoUnavailableException("interrupted while waiting for Expo", e);
+        }
+        sample.stop(latency(String.valueOf(response.statusCode())));
+        return tickets(chunk, response);
+    }
+
+    private List<PushResult> tickets(List<ExpoPushMessage> chunk, HttpResponse<byte[]> response) {
+        int status = response.statusCode();
+        JsonNode answer = parse(response);
+        if (status == 429 || status >= 500) {
+            throw new ExpoUnavailableException("Expo answered " + status + errorText(answer));
+        }
+        if (answer == null) {
+            if (status >= 400) {
+                throw new ExpoRejectedException("HTTP_" + status, "Expo answered " + status + " without JSON", null);
+            }
+            throw new ExpoUnavailableException("Expo answered " + status + " with a body that is not JSON");
+        }
+        JsonNode errors = answer.path("errors");
+        if (status >= 400 || (errors.isArray() && !errors.isEmpty() && !answer.has("data"))) {
+            JsonNode first = errors.path(0);
+            throw new ExpoRejectedException(
+                    first.path("code").asString("HTTP_" + status),
+                    first.path("message").asString("Expo answered " + status),
+                    first.get("details"));
+        }
+        JsonNode data = answer.path("data");
+        List<JsonNode> tickets = new ArrayList<>();
+        if (data.isArray()) {
+            data.forEach(tickets::add);
+        } else if (data.isObject()) {
+            tickets.add(data);
+        }
+        if (tickets.size() != chunk.size()) {
+            throw new ExpoUnavailableException(
+                    "Expo answered " + tickets.size() + " tickets for " + chunk.size() + " messages");
+        }
+        return tickets.stream().map(ExpoPushClient::toResult).toList();
+    }
+
+    private static PushResult toResult(JsonNode ticket) {
+        if ("ok".equals(ticket.path("status").asString())) {
+            return new PushResult.Accepted(ticket.path("id").asString());
+        }
+        String code = ticket.path("details").path("error").asString("UnknownError");
+        return new PushResult.Failed(code, ticket.path("message").asString(), "MessageRateExceeded".equals(code));
+    }
+
+    private JsonNode parse(HttpResponse<byte[]> response) {
+        byte[] body = response.body();
+        try {
+            if (response.headers()
+                    .firstValue("Content-Encoding")
+                    .filter("gzip"::equalsIgnoreCase)
+                    .isPresent()) {
+                try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+                    body = in.readAllBytes();
+                }
+            }
+            JsonNode node = json.readTree(body);
+            return node != null && node.isObject() ? node : null;
+        } catch (JacksonException | IOException e) {
+            return null;
+        }
+    }
+
+    private static String errorText(JsonNode answer) {
+        if (answer == null) {
+            return " (not JSON)";
+        }
+        JsonNode first = answer.path("errors").path(0);
+        return first.isMissingNode()
+                ? ""
+                : " " + first.path("code").asString() + ": "
+                        + first.path("message").asString();
+    }
+
+    private Timer latency(String status) {
+        return Timer.builder("pushpipe.expo.request.latency")
+                .description("Time for one send request to the Expo Push API, by HTTP status")
+                .tag("status", status)
+                .publishPercentileHistogram()
+                .register(meters);
+    }
+
+    private static List<PushResult> failAll(
+            List<ExpoPushMessage> chunk, String code, String message, boolean transientFailure) {
+        PushResult failed = new PushResult.Failed(code, message, transientFailure);
+        return chunk.stream().map(m -> failed).toList();
+    }
+
+    private static byte[] gzip(byte[] body) {
+        ByteArrayOutputStream zipped = new ByteArrayOutputStream(body.length / 4 + 64);
+        try (GZIPOutputStream out = new GZIPOutputStream(zipped)) {
+            out.write(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return zipped.toByteArray();
+    }
+
+    @Override
+    public void close() {
+        requests.shutdownNow();
+    }
+}

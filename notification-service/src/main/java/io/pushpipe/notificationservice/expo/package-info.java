@@ -1,0 +1,2 @@
+/** The Expo Push API client: chunking, rate limit, retries, gzip, circuit breaker. */
+package io.pushpipe.notificationservice.expo;

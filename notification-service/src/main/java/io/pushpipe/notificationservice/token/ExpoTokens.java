@@ -1,0 +1,33 @@
+package io.pushpipe.notificationservice.token;
+
+import java.util.regex.Pattern;
+
+/** The format of Expo push tokens, and how they appear in logs and API answers: masked. */
+public final class ExpoTokens {
+
+    /** {@code ExponentPushToken[...]} or {@code ExpoPushToken[...]}, as Expo's SDKs accept them. */
+    public static final String REGEX = "(ExponentPushToken|ExpoPushToken)\\[[A-Za-z0-9_\\-]{1,200}]";
+
+    private static final Pattern FORMAT = Pattern.compile(REGEX);
+
+    private ExpoTokens() {}
+
+    public static boolean isValid(String token) {
+        return token != null && FORMAT.matcher(token).matches();
+    }
+
+    /**
+     * The token with most of its secret part hidden, for example {@code ExponentPushToken[xTo1…Kq]}: enough
+     * to tell two devices apart in a log, not enough to push to one.
+     */
+    public static String mask(String token) {
+        int open = token.indexOf('[');
+        int close = token.lastIndexOf(']');
+        if (open < 0 || close <= open) {
+            return "<token of " + token.length() + " characters>";
+        }
+        String secret = token.substring(open + 1, close);
+        String shown = secret.length() <= 6 ? "" : secret.substring(0, 4) + "…" + secret.substring(secret.length() - 2);
+        return token.substring(0, open + 1) + (shown.isEmpty() ? "…" : shown) + "]";
+    }
+}
