@@ -457,7 +457,7 @@ public final class ExpoSandbox implements AutoCloseable {
             return new Fault(
                     400,
                     "application/json",
-                    "{\"errors\":[{\"code\":\"" + code + "\",\"message\":\"" + message + "\"}]}");
+                    new String(Answer.error(400, code, message).body(), StandardCharsets.UTF_8));
         }
     }
 }

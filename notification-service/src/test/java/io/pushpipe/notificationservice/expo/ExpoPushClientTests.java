@@ -1,0 +1,258 @@
+package io.pushpipe.notificationservice.expo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushpipe.exposandbox.ExpoSandbox;
+import io.pushpipe.exposandbox.ExpoSandbox.Fault;
+import io.pushpipe.exposandbox.ReceivedRequest;
+import io.pushpipe.notificationservice.NotificationServiceProperties;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The Expo client against the sandbox, which speaks Expo's wire format, limits and errors. */
+class ExpoPushClientTests {
+
+    private ExpoSandbox expo;
+    private final List<ExpoPushClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        expo = ExpoSandbox.start(0);
+        expo.rateLimitPerSecond(0);
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(ExpoPushClient::close);
+        expo.close();
+    }
+
+    @Test
+    void sends250MessagesInThreeRequestsOfAtMost100AndAnswersInOrder() {
+        List<PushResult> results = client(Map.of()).send(messages("ExponentPushToken[device%d]", 250));
+
+        assertThat(expo.requests()).extracting(ReceivedRequest::recipients).containsExactlyInAnyOrder(100, 100, 50);
+        assertThat(results).hasSize(250).allMatch(r -> r instanceof PushResult.Accepted);
+        assertThat(expo.notifications()).extracting(n -> n.to()).hasSize(250).doesNotHaveDuplicates();
+        String ticketOf42 = ((PushResult.Accepted) results.get(42)).ticketId();
+        assertThat(expo.notifications())
+                .filteredOn(n -> n.ticketId().equals(ticketOf42))
+                .singleElement()
+                .satisfies(n -> assertThat(n.to()).isEqualTo("ExponentPushToken[device42]"));
+    }
+
+    @Test
+    void gzipsBodiesOverTheThresholdOnly() {
+        ExpoPushClient client = client(Map.of());
+
+        client.send(messages("ExponentPushToken[one%d]", 1));
+        client.send(messages("ExponentPushToken[many%d]", 20));
+
+        assertThat(expo.requests()).extracting(ReceivedRequest::gzipped).containsExactly(false, true);
+    }
+
+    @Test
+    void neverHasMoreRequestsInFlightThanConfigured() {
+        expo.latency(Duration.ofMillis(150));
+
+        client(Map.of("pushpipe.expo.max-concurrent-requests", "3")).send(messages("ExponentPushToken[c%d]", 1000));
+
+        assertThat(expo.requests()).hasSize(10);
+        assertThat(expo.maxInFlight()).isBetween(2, 3);
+    }
+
+    @Test
+    void staysUnderTheRateLimitOverABurstSoExpoNeverAnswers429() {
+        expo.rateLimitPerSecond(500);
+
+        List<PushResult> results = client(Map.of("pushpipe.expo.notifications-per-second", "400"))
+                .send(messages("ExponentPushToken[burst%d]", 1500));
+
+        assertThat(expo.requests()).extracting(ReceivedRequest::status).containsOnly(200);
+        assertThat(results).allMatch(r -> r instanceof PushResult.Accepted);
+        assertThat(peakPerSecond(expo.requests())).isLessThanOrEqualTo(500);
+    }
+
+    @Test
+    void retriesA429AndAnHtml503AndThenSucceeds() {
+        expo.failNext(1, Fault.tooManyRequests());
+        expo.failNext(1, Fault.htmlServiceUnavailable());
+
+        List<PushResult> results = client(Map.of()).send(messages("ExponentPushToken[retry%d]", 2));
+
+        assertThat(expo.requests()).extracting(ReceivedRequest::status).containsExactly(429, 503, 200);
+        assertThat(results).allMatch(r -> r instanceof PushResult.Accepted);
+    }
+
+    @Test
+    void neverRetriesA400AndReportsItAsPermanent() {
+        expo.failNext(1, Fault.badRequest("VALIDATION_ERROR", "\"to\" must be a string"));
+
+        List<PushResult> results = client(Map.of()).send(messages("ExponentPushToken[bad%d]", 2));
+
+        assertThat(expo.requests()).hasSize(1);
+        assertThat(results)
+                .allSatisfy(r -> assertThat(r)
+                        .isEqualTo(new PushResult.Failed("VALIDATION_ERROR", "\"to\" must be a string", false)));
+    }
+
+    @Test
+    void givesUpAfterTheConfiguredAttemptsAsATransientFailure() {
+        expo.outage(true);
+
+        List<PushResult> results =
+                client(Map.of("pushpipe.expo.retry.max-attempts", "3")).send(messages("ExponentPushToken[down%d]", 1));
+
+        assertThat(expo.requests()).hasSize(3);
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r).isInstanceOf(PushResult.Failed.class);
+            assertThat(((PushResult.Failed) r).errorCode()).isEqualTo(PushResult.Failed.EXPO_UNAVAILABLE);
+            assertThat(((PushResult.Failed) r).transientFailure()).isTrue();
+        });
+    }
+
+    @Test
+    void splitsARequestThatMixesExpoProjectsAndKeepsTheOrder() {
+        List<ExpoPushMessage> mixed = List.of(
+                message("ExponentPushToken[a1]"),
+                message("ExponentPushToken[projectB-1]"),
+                message("ExponentPushToken[a2]"),
+                message("ExponentPushToken[projectB-2]"));
+
+        List<PushResult> results = client(Map.of()).send(mixed);
+
+        assertThat(expo.requests()).extracting(ReceivedRequest::status).containsExactly(400, 200, 200);
+        assertThat(expo.requests()).extracting(ReceivedRequest::recipients).containsExactly(4, 2, 2);
+        assertThat(results).allMatch(r -> r instanceof PushResult.Accepted);
+        for (int i = 0; i < mixed.size(); i++) {
+            String ticket = ((PushResult.Accepted) results.get(i)).ticketId();
+            String to = mixed.get(i).to();
+            assertThat(expo.notifications()).anyMatch(n -> n.ticketId().equals(ticket) && n.to().equals(to));
+        }
+    }
+
+    @Test
+    void reportsTicketErrorsPerDevice() {
+        List<PushResult> results =
+                client(Map.of()).send(List.of(message("ExponentPushToken[ok]"), message("ExponentPushToken[Dead-1]")));
+
+        assertThat(results.get(0)).isInstanceOf(PushResult.Accepted.class);
+        assertThat(results.get(1)).isInstanceOfSatisfying(PushResult.Failed.class, failed -> {
+            assertThat(failed.errorCode()).isEqualTo("DeviceNotRegistered");
+            assertThat(failed.transientFailure()).isFalse();
+        });
+    }
+
+    @Test
+    void sendsTheAccessTokenAsBearerWhenConfigured() {
+        expo.requireAccessToken("s3cret");
+
+        List<PushResult> without = client(Map.of()).send(messages("ExponentPushToken[auth%d]", 1));
+        List<PushResult> with =
+                client(Map.of("pushpipe.expo.access-token", "s3cret")).send(messages("ExponentPushToken[auth%d]", 1));
+
+        assertThat(without)
+                .singleElement()
+                .isEqualTo(new PushResult.Failed("UNAUTHORIZED", "The bearer token is invalid", false));
+        assertThat(with).singleElement().isInstanceOf(PushResult.Accepted.class);
+    }
+
+    @Test
+    void opensTheCircuitAfterRepeatedFailuresAndThenStopsCallingExpo() {
+        expo.outage(true);
+        ExpoPushClient client = client(Map.of(
+                "pushpipe.expo.retry.max-attempts", "1",
+                "pushpipe.expo.circuit-breaker.minimum-calls", "3",
+                "pushpipe.expo.circuit-breaker.sliding-window-size", "3",
+                "pushpipe.expo.circuit-breaker.open-duration", "1m"));
+        for (int i = 0; i < 3; i++) {
+            client.send(messages("ExponentPushToken[open%d]", 1));
+        }
+        int requestsWhenOpened = expo.requests().size();
+
+        List<PushResult> refused = client.send(messages("ExponentPushToken[refused%d]", 5));
+
+        assertThat(requestsWhenOpened).isEqualTo(3);
+        assertThat(expo.requests()).hasSize(3);
+        assertThat(refused)
+                .allSatisfy(
+                        r -> assertThat(((PushResult.Failed) r).errorCode()).isEqualTo(PushResult.Failed.CIRCUIT_OPEN));
+    }
+
+    @Test
+    void aRejectedRequestDoesNotCountTowardOpeningTheCircuit() {
+        ExpoPushClient client = client(Map.of(
+                "pushpipe.expo.circuit-breaker.minimum-calls", "2",
+                "pushpipe.expo.circuit-breaker.sliding-window-size", "2"));
+        expo.failNext(5, Fault.badRequest("VALIDATION_ERROR", "bad payload"));
+        for (int i = 0; i < 5; i++) {
+            client.send(messages("ExponentPushToken[rejected%d]", 1));
+        }
+
+        assertThat(client.send(messages("ExponentPushToken[fine%d]", 1)))
+                .singleElement()
+                .isInstanceOf(PushResult.Accepted.class);
+    }
+
+    private ExpoPushClient client(Map<String, String> overrides) {
+        Map<String, String> settings = new HashMap<>(Map.of(
+                "pushpipe.expo.base-url", expo.baseUrl(),
+                "pushpipe.expo.retry.initial-backoff", "20ms",
+                "pushpipe.expo.retry.max-backoff", "100ms"));
+        settings.putAll(overrides);
+        NotificationServiceProperties properties = new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("pushpipe", NotificationServiceProperties.class);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        CircuitBreaker breaker = new ExpoConfiguration().expoCircuitBreaker(properties, meters);
+        ExpoPushClient client =
+                new ExpoPushClient(properties, JsonMapper.builder().build(), breaker, meters);
+        clients.add(client);
+        return client;
+    }
+
+    private static List<ExpoPushMessage> messages(String tokenPattern, int count) {
+        return IntStream.range(0, count)
+                .mapToObj(i -> message(tokenPattern.formatted(i)))
+                .toList();
+    }
+
+    private static ExpoPushMessage message(String token) {
+        return new ExpoPushMessage(
+                token,
+                "💬 New Message",
+                "Hello from the employer",
+                Map.of("messageId", "m"),
+                "default",
+                "default",
+                "default");
+    }
+
+    /** The most notifications accepted within any one second, as Expo's limit counts them. */
+    private static int peakPerSecond(List<ReceivedRequest> requests) {
+        int peak = 0;
+        for (ReceivedRequest first : requests) {
+            Instant end = first.receivedAt().plusSeconds(1);
+            int sum = requests.stream()
+                    .filter(r -> !r.receivedAt().isBefore(first.receivedAt())
+                            && r.receivedAt().isBefore(end))
+                    .mapToInt(ReceivedRequest::recipients)
+                    .sum();
+            peak = Math.max(peak, sum);
+        }
+        return peak;
+    }
+}
