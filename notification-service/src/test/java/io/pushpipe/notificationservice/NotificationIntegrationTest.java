@@ -1,0 +1,77 @@
+package io.pushpipe.notificationservice;
+
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import io.pushpipe.exposandbox.ExpoSandbox;
+import io.pushpipe.testsupport.SharedInfrastructure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.servlet.MockMvc;
+
+/**
+ * Base of the integration tests: notification-service on the JVM's shared real PostgreSQL and Kafka,
+ * sending to one {@link ExpoSandbox} per JVM. Retries, back-offs and the circuit's open time are short so
+ * that failure scenarios finish in seconds.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "pushpipe.expo.retry.max-attempts=2",
+            "pushpipe.expo.retry.initial-backoff=20ms",
+            "pushpipe.expo.retry.max-backoff=50ms",
+            "pushpipe.expo.circuit-breaker.minimum-calls=3",
+            "pushpipe.expo.circuit-breaker.sliding-window-size=4",
+            "pushpipe.expo.circuit-breaker.open-duration=2s",
+            "pushpipe.expo.circuit-breaker.half-open-calls=1",
+            "pushpipe.delivery.retry-delay=200ms"
+        })
+@AutoConfigureMockMvc
+public abstract class NotificationIntegrationTest {
+
+    protected static final ExpoSandbox EXPO = startSandbox();
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        SharedInfrastructure.register(registry);
+        registry.add("pushpipe.expo.base-url", EXPO::baseUrl);
+    }
+
+    /** Registers a device token for the user through the API, as the app does. */
+    protected static void registerToken(MockMvc mvc, UUID userId, String expoToken) throws Exception {
+        mvc.perform(post("/push-tokens")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"user_id\":\"" + userId + "\",\"expo_token\":\"" + expoToken + "\"}"))
+                .andExpect(status().is2xxSuccessful());
+    }
+
+    /** A token no other test uses; {@code marker} (Dead, BadCredentials, ...) steers the sandbox. */
+    protected static String newToken(String marker) {
+        return "ExponentPushToken[" + marker + "-"
+                + UUID.randomUUID().toString().substring(0, 13) + "]";
+    }
+
+    @BeforeEach
+    void resetExpo() {
+        EXPO.reset();
+        EXPO.rateLimitPerSecond(0);
+        EXPO.latency(java.time.Duration.ZERO);
+    }
+
+    private static ExpoSandbox startSandbox() {
+        try {
+            ExpoSandbox sandbox = ExpoSandbox.start(0);
+            Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
+            return sandbox;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
