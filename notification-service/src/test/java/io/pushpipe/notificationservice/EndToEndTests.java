@@ -1,0 +1,90 @@
+package io.pushpipe.notificationservice;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.pushpipe.exposandbox.ReceivedNotification;
+import io.pushpipe.messageservice.MessageServiceApplication;
+import io.pushpipe.testsupport.SharedInfrastructure;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.test.web.servlet.MockMvc;
+
+/** From the portal's POST to the phone: message-service and notification-service on real infrastructure. */
+class EndToEndTests extends NotificationIntegrationTest {
+
+    private static ConfigurableApplicationContext messageService;
+
+    @Autowired
+    MockMvc mvc;
+
+    @BeforeAll
+    static void startMessageService() {
+        SharedInfrastructure.PostgresServer db = SharedInfrastructure.postgres();
+        messageService = new SpringApplicationBuilder(MessageServiceApplication.class)
+                .run(
+                        "--spring.config.name=message-service",
+                        "--server.port=0",
+                        "--spring.datasource.url=" + db.jdbcUrl(),
+                        "--spring.datasource.username=" + db.username(),
+                        "--spring.datasource.password=" + db.password(),
+                        "--spring.kafka.bootstrap-servers=" + SharedInfrastructure.kafkaBootstrapServers());
+    }
+
+    @AfterAll
+    static void stopMessageService() {
+        messageService.close();
+    }
+
+    @Test
+    void aMessagePostedByThePortalReachesEveryDeviceOfTheCandidate() throws Exception {
+        UUID employer = UUID.randomUUID();
+        UUID candidate = UUID.randomUUID();
+        List<String> devices = List.of(newToken("e2e-phone"), newToken("e2e-tablet"));
+        for (String device : devices) {
+            registerToken(mvc, candidate, device);
+        }
+
+        HttpResponse<String> posted = post(employer, candidate, "form_link", "Please complete the coding test");
+
+        assertThat(posted.statusCode()).isEqualTo(201);
+        String messageId = posted.headers().firstValue("Location").orElseThrow().substring("/message/".length());
+        await().atMost(Duration.ofSeconds(30)).until(() -> pushesTo(devices).size() == 2);
+        assertThat(pushesTo(devices)).allSatisfy(push -> {
+            assertThat(push.title()).isEqualTo("📝 Test Assigned!");
+            assertThat(push.body()).isEqualTo("Please complete the coding test");
+            assertThat(push.data()).containsEntry("messageId", messageId).containsEntry("messageType", "form_link");
+        });
+    }
+
+    private static HttpResponse<String> post(UUID sender, UUID receiver, String type, String content) throws Exception {
+        String port = messageService.getEnvironment().getProperty("local.server.port");
+        String json = """
+                {"sender_id":"%s","receiver_id":"%s","message_type":"%s","content":"%s"}
+                """.formatted(sender, receiver, type, content);
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/message/send-message"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(json))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<ReceivedNotification> pushesTo(List<String> devices) {
+        return EXPO.notifications().stream()
+                .filter(n -> devices.contains(n.to()))
+                .toList();
+    }
+}

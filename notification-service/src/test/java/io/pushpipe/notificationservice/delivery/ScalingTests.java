@@ -1,0 +1,132 @@
+package io.pushpipe.notificationservice.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pushpipe.common.MessageType;
+import io.pushpipe.exposandbox.ReceivedNotification;
+import io.pushpipe.notificationservice.NotificationIntegrationTest;
+import io.pushpipe.notificationservice.NotificationServiceApplication;
+import io.pushpipe.testsupport.SharedInfrastructure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.test.web.servlet.MockMvc;
+
+/** Instances of one consumer group share the partitions; an instance that leaves loses and duplicates nothing. */
+class ScalingTests extends NotificationIntegrationTest {
+
+    @Autowired
+    MockMvc mvc;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    @Autowired
+    KafkaTemplate<String, byte[]> kafka;
+
+    @Test
+    void twoInstancesSplitThePartitionsAndDeliverEachEventOnce() throws Exception {
+        List<String> devices = registerCandidates(60);
+        try (ConfigurableApplicationContext second = startSecondInstance()) {
+            awaitBothAssigned(second);
+
+            publishToEachDevice(devices);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> pushesTo(devices).size() >= devices.size());
+            assertThat(consumed(second)).isPositive();
+        }
+        assertThat(pushCountPerDevice(devices))
+                .allSatisfy((device, count) -> assertThat(count).isEqualTo(1));
+    }
+
+    @Test
+    void anInstanceStoppedMidBatchLeavesNoDeviceWithASecondPush() throws Exception {
+        List<String> devices = registerCandidates(80);
+        ConfigurableApplicationContext second = startSecondInstance();
+        awaitBothAssigned(second);
+        EXPO.latency(Duration.ofMillis(300));
+
+        publishToEachDevice(devices);
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumed(second) > 0);
+        second.close();
+
+        await().atMost(Duration.ofSeconds(90)).until(() -> pushesTo(devices).size() >= devices.size());
+        assertThat(pushCountPerDevice(devices))
+                .hasSize(devices.size())
+                .allSatisfy((device, count) -> assertThat(count).isEqualTo(1));
+    }
+
+    private List<String> registerCandidates(int count) throws Exception {
+        List<String> devices = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            UUID candidate = new UUID(0x5ca1eL, System.nanoTime());
+            String device = newToken("scale");
+            registerToken(mvc, candidate, device);
+            devices.add(candidate + "|" + device);
+        }
+        return devices;
+    }
+
+    private void publishToEachDevice(List<String> devices) {
+        Events events = new Events(kafka);
+        for (String entry : devices) {
+            events.publish(UUID.fromString(entry.split("\\|")[0]), MessageType.TEXT, "Hello");
+        }
+    }
+
+    private ConfigurableApplicationContext startSecondInstance() {
+        SharedInfrastructure.PostgresServer db = SharedInfrastructure.postgres();
+        return new SpringApplicationBuilder(NotificationServiceApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.datasource.url=" + db.jdbcUrl(),
+                        "--spring.datasource.username=" + db.username(),
+                        "--spring.datasource.password=" + db.password(),
+                        "--spring.kafka.bootstrap-servers=" + SharedInfrastructure.kafkaBootstrapServers(),
+                        "--pushpipe.expo.base-url=" + EXPO.baseUrl());
+    }
+
+    private void awaitBothAssigned(ConfigurableApplicationContext second) {
+        MessageListenerContainer mine = listeners.getListenerContainer(MessageSentListener.ID);
+        MessageListenerContainer theirs =
+                second.getBean(KafkaListenerEndpointRegistry.class).getListenerContainer(MessageSentListener.ID);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> !assigned(mine).isEmpty()
+                        && !assigned(theirs).isEmpty()
+                        && assigned(mine).size() + assigned(theirs).size() == SharedInfrastructure.DEFAULT_PARTITIONS);
+    }
+
+    private static List<?> assigned(MessageListenerContainer container) {
+        return container.getAssignedPartitions() == null ? List.of() : List.copyOf(container.getAssignedPartitions());
+    }
+
+    private static double consumed(ConfigurableApplicationContext instance) {
+        return instance.getBean(MeterRegistry.class)
+                .counter("pushpipe.events.consumed")
+                .count();
+    }
+
+    private static List<ReceivedNotification> pushesTo(List<String> devices) {
+        List<String> tokens = devices.stream().map(d -> d.split("\\|")[1]).toList();
+        return EXPO.notifications().stream()
+                .filter(n -> tokens.contains(n.to()))
+                .toList();
+    }
+
+    private static Map<String, Long> pushCountPerDevice(List<String> devices) {
+        return pushesTo(devices).stream()
+                .collect(Collectors.groupingBy(ReceivedNotification::to, Collectors.counting()));
+    }
+}
