@@ -203,6 +203,26 @@ class DeliveryTests extends NotificationIntegrationTest {
     }
 
     @Test
+    void aDeviceExpoKeepsThrottlingIsRetriedLaterAndGivenUpAfterTheConfiguredAttempts() throws Exception {
+        UUID candidate = UUID.randomUUID();
+        String throttled = newToken("RateExceeded");
+        String fine = newToken("fine");
+        registerToken(mvc, candidate, throttled);
+        registerToken(mvc, candidate, fine);
+
+        MessageSent event = events.publish(candidate, MessageType.TEXT, "hello");
+
+        awaitProcessed(event);
+        assertThat(pushesTo(List.of(fine))).hasSize(1);
+        assertThat(jdbc.sql("select status || ':' || attempts from deliveries where event_id = :id and expo_token = :t")
+                        .param("id", event.eventId())
+                        .param("t", throttled)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("failed:5");
+    }
+
+    @Test
     void anEventForAUserWithoutTokensIsFinishedWithoutAPush() {
         MessageSent event = events.publish(UUID.randomUUID(), MessageType.TEXT, "nobody listens");
 
