@@ -51,6 +51,7 @@ public final class ExpoSandbox implements AutoCloseable {
 
     public static final String SEND_PATH = "/--/api/v2/push/send";
     public static final String RECEIPTS_PATH = "/--/api/v2/push/getReceipts";
+    public static final String NOTIFICATIONS_PATH = "/api/notifications";
     public static final String DEFAULT_PROJECT = "@pushpipe/app";
     public static final String SECOND_PROJECT = "@pushpipe/project-b";
     public static final int MAX_RECIPIENTS_PER_REQUEST = 100;
@@ -86,6 +87,18 @@ public final class ExpoSandbox implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext(SEND_PATH, this::handleSend);
         server.createContext(RECEIPTS_PATH, this::handleReceipts);
+        server.createContext(NOTIFICATIONS_PATH, this::handleNotifications);
+        server.createContext("/", this::handlePage);
+    }
+
+    /**
+     * Runs the sandbox on its own, for docker-compose: port from the environment variable {@code PORT},
+     * default 8082; stops on SIGTERM.
+     */
+    public static void main(String[] args) throws IOException {
+        int port = Integer.parseInt(Optional.ofNullable(System.getenv("PORT")).orElse("8082"));
+        ExpoSandbox sandbox = start(port);
+        Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
     }
 
     /** Starts a sandbox on {@code port} of the loopback interface; 0 picks a free port. */
@@ -299,6 +312,43 @@ public final class ExpoSandbox implements AutoCloseable {
             reply(exchange, new Answer(200, "application/json", JSON.writeValueAsBytes(response)));
         } catch (JacksonException e) {
             reply(exchange, Answer.error(400, "VALIDATION_ERROR", e.getMessage()));
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private void handleNotifications(HttpExchange exchange) throws IOException {
+        try {
+            ArrayNode list = JSON.createArrayNode();
+            for (ReceivedNotification n : notifications) {
+                ObjectNode item = list.addObject();
+                item.put("to", n.to());
+                item.put("title", n.title());
+                item.put("body", n.body());
+                item.set("data", JSON.valueToTree(n.data()));
+                item.put("priority", n.priority());
+                item.put("ticket_id", n.ticketId());
+                item.put("received_at", n.receivedAt().toString());
+            }
+            reply(exchange, new Answer(200, "application/json", JSON.writeValueAsBytes(list)));
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private void handlePage(HttpExchange exchange) throws IOException {
+        try (InputStream page = ExpoSandbox.class.getResourceAsStream("index.html")) {
+            if (!"/".equals(exchange.getRequestURI().getPath()) || page == null) {
+                reply(
+                        exchange,
+                        Answer.error(
+                                404,
+                                "NOT_FOUND",
+                                "The sandbox serves /, " + SEND_PATH + ", " + RECEIPTS_PATH + " and "
+                                        + NOTIFICATIONS_PATH));
+                return;
+            }
+            reply(exchange, new Answer(200, "text/html; charset=utf-8", page.readAllBytes()));
         } finally {
             exchange.close();
         }
