@@ -1,20 +1,10 @@
 package io.pushpipe.notificationservice.token;
 
-import java.util.regex.Pattern;
-
 /** The format of Expo push tokens, and how they appear in logs and API answers: masked. */
 public final class ExpoTokens {
 
     /** {@code ExponentPushToken[...]} or {@code ExpoPushToken[...]}, as Expo's SDKs accept them. */
     public static final String REGEX = "(ExponentPushToken|ExpoPushToken)\\[[A-Za-z0-9_\\-]{1,200}]";
-
-    private static final Pattern FORMAT = Pattern.compile(REGEX);
-
-    private ExpoTokens() {}
-
-    public static boolean isValid(String token) {
-        return token != null && FORMAT.matcher(token).matches();
-    }
 
     /**
      * The token with most of its secret part hidden, for example {@code ExponentPushToken[xTo1…Kq]}: enough
