@@ -161,8 +161,9 @@ public final class ExpoSandbox implements AutoCloseable {
         return maxInFlight.get();
     }
 
-    /** Forgets everything received and every scripted fault; limits and latency stay. */
+    /** Forgets everything received, every scripted fault and the access token; limits and latency stay. */
     public synchronized void reset() {
+        requiredAccessToken = null;
         notifications.clear();
         requests.clear();
         tickets.clear();
