@@ -101,9 +101,12 @@ public record NotificationServiceProperties(
      * @param retryDelay how long a batch waits before it is redelivered after transient failures
      * @param maxDeviceAttempts attempts for one device that Expo keeps throttling ({@code
      *     MessageRateExceeded}) before that delivery is given up
+     * @param deadLetterRetention how long {@code message-sent-dlt} keeps records, when this service
+     *     creates it
      */
     public record Delivery(
             @Min(1) @DefaultValue("12") int topicPartitions,
             @NotNull @DefaultValue("2s") Duration retryDelay,
-            @Min(1) @DefaultValue("5") int maxDeviceAttempts) {}
+            @Min(1) @DefaultValue("5") int maxDeviceAttempts,
+            @NotNull @DefaultValue("14d") Duration deadLetterRetention) {}
 }

@@ -3,6 +3,7 @@ package io.pushpipe.notificationservice.delivery;
 import io.pushpipe.common.Topics;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.TopicBuilder;
@@ -21,11 +22,18 @@ class KafkaConfiguration {
                 .build();
     }
 
-    /** As many partitions as the source: dead letters keep the partition number of their record. */
+    /**
+     * As many partitions as the source: dead letters keep the partition number of their record. Kept for
+     * {@code pushpipe.delivery.dead-letter-retention}, long enough to fix the cause and replay.
+     */
     @Bean
     NewTopic messageSentDeadLetterTopic(NotificationServiceProperties properties) {
         return TopicBuilder.name(Topics.MESSAGE_SENT_DLT)
                 .partitions(properties.delivery().topicPartitions())
+                .config(
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        String.valueOf(
+                                properties.delivery().deadLetterRetention().toMillis()))
                 .build();
     }
 

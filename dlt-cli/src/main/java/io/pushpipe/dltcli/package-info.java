@@ -1,0 +1,2 @@
+/** The {@code pushpipe-dlt} command line for developers. */
+package io.pushpipe.dltcli;
