@@ -57,7 +57,7 @@ class DeadLetterReplayer {
         } else if (request.eventIds() != null && !request.eventIds().isEmpty()) {
             Set<String> eventIds = Set.copyOf(request.eventIds());
             reader.scan(DeadLetterFilter.ALL).records().stream()
-                    .filter(record -> eventIds.contains(record.eventId()))
+                    .filter(record -> record.eventId() != null && eventIds.contains(record.eventId()))
                     .forEach(selected::add);
         } else {
             selected.addAll(reader.scan(request.filter()).records());

@@ -52,6 +52,11 @@ class DeadLetterReplayTests extends NotificationIntegrationTest {
 
     @Test
     void deadLettersAreListedFilteredAndReplayedOnceAfterTheCauseIsFixed() throws Exception {
+        String poisonKey = UUID.randomUUID().toString();
+        kafka.send(new ProducerRecord<>(
+                        Topics.MESSAGE_SENT, poisonKey, "not an event".getBytes(StandardCharsets.UTF_8)))
+                .join();
+        awaitDeadLetters(poisonKey, 1);
         EXPO.requireAccessToken("s3cret");
         List<MessageSent> events = new ArrayList<>();
         List<String> devices = new ArrayList<>();
