@@ -40,6 +40,8 @@ import tools.jackson.databind.node.ObjectNode;
  * limits, gzip request bodies and optional access-token auth.
  *
  * <p>Token conventions: a token containing {@code Dead} is not registered ({@code DeviceNotRegistered}),
+ * {@code Gone} gets an ok ticket and a {@code DeviceNotRegistered} receipt, {@code ProviderCredentials} an
+ * ok ticket and an {@code InvalidCredentials} receipt,
  * {@code RateExceeded} gets {@code MessageRateExceeded}, {@code BadCredentials} gets {@code
  * InvalidCredentials}; a token whose inner part starts with {@code projectB} belongs to a second Expo
  * project, so mixing it with others gets {@code PUSH_TOO_MANY_EXPERIENCE_IDS}.
@@ -56,6 +58,7 @@ public final class ExpoSandbox implements AutoCloseable {
     public static final String SECOND_PROJECT = "@pushpipe/project-b";
     public static final int MAX_RECIPIENTS_PER_REQUEST = 100;
     public static final int MAX_PAYLOAD_BYTES = 4096;
+    public static final int MAX_RECEIPT_IDS_PER_REQUEST = 1000;
 
     private static final Logger log = LoggerFactory.getLogger(ExpoSandbox.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -65,6 +68,7 @@ public final class ExpoSandbox implements AutoCloseable {
     private final Clock clock;
     private final List<ReceivedNotification> notifications = new CopyOnWriteArrayList<>();
     private final List<ReceivedRequest> requests = new CopyOnWriteArrayList<>();
+    private final List<List<String>> receiptRequests = new CopyOnWriteArrayList<>();
     private final Map<String, ReceivedNotification> tickets = new java.util.concurrent.ConcurrentHashMap<>();
     private final Deque<Fault> scriptedFaults = new ArrayDeque<>();
     private final Map<String, Deque<long[]>> sentPerProject = new HashMap<>();
@@ -156,6 +160,11 @@ public final class ExpoSandbox implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /** The ticket ids of every getReceipts request, in arrival order. */
+    public List<List<String>> receiptRequests() {
+        return List.copyOf(receiptRequests);
+    }
+
     /** The most send requests that were being handled at the same moment. */
     public int maxInFlight() {
         return maxInFlight.get();
@@ -166,6 +175,7 @@ public final class ExpoSandbox implements AutoCloseable {
         requiredAccessToken = null;
         notifications.clear();
         requests.clear();
+        receiptRequests.clear();
         tickets.clear();
         scriptedFaults.clear();
         sentPerProject.clear();
@@ -302,10 +312,23 @@ public final class ExpoSandbox implements AutoCloseable {
             boolean gzipped =
                     "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
             JsonNode request = JSON.readTree(readBody(exchange, gzipped));
+            List<String> ids = new ArrayList<>();
+            request.path("ids").forEach(id -> ids.add(id.asString()));
+            receiptRequests.add(List.copyOf(ids));
+            if (ids.size() > MAX_RECEIPT_IDS_PER_REQUEST) {
+                reply(
+                        exchange,
+                        Answer.error(
+                                400,
+                                "PUSH_TOO_MANY_RECEIPTS",
+                                "You are trying to get more than 1000 receipts in one request"));
+                return;
+            }
             ObjectNode data = JSON.createObjectNode();
-            for (JsonNode id : request.path("ids")) {
-                if (tickets.containsKey(id.asString())) {
-                    data.putObject(id.asString()).put("status", "ok");
+            for (String id : ids) {
+                ReceivedNotification notification = tickets.get(id);
+                if (notification != null) {
+                    data.set(id, receiptFor(notification));
                 }
             }
             ObjectNode response = JSON.createObjectNode();
@@ -353,6 +376,25 @@ public final class ExpoSandbox implements AutoCloseable {
         } finally {
             exchange.close();
         }
+    }
+
+    /** Receipts follow the token conventions: {@code Gone} is not registered any more, {@code ProviderCredentials} fails. */
+    private static ObjectNode receiptFor(ReceivedNotification notification) {
+        ObjectNode receipt = JSON.createObjectNode();
+        String error = notification.to().contains("Gone")
+                ? "DeviceNotRegistered"
+                : notification.to().contains("ProviderCredentials") ? "InvalidCredentials" : null;
+        if (error == null) {
+            return receipt.put("status", "ok");
+        }
+        receipt.put("status", "error");
+        receipt.put(
+                "message",
+                error.equals("DeviceNotRegistered")
+                        ? "The device cannot receive push notifications anymore"
+                        : "The push notification credentials for this app are invalid");
+        receipt.putObject("details").put("error", error);
+        return receipt;
     }
 
     private List<Recipient> recipients(JsonNode root) {

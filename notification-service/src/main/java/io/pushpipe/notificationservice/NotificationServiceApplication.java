@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -14,6 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @Import(ApiErrors.class)
+@EnableScheduling
 public class NotificationServiceApplication {
 
     /** Token registrations are a few hundred bytes. */

@@ -20,13 +20,19 @@ import org.springframework.validation.annotation.Validated;
  * @param expo how to reach the Expo Push API and how hard to push it
  * @param content what the notifications say
  * @param delivery how consumed events are retried and dead-lettered
+ * @param receipts when and how Expo's receipts are fetched
+ * @param tokens when deactivating tokens stops and raises the alarm instead
+ * @param retention how long delivery records are kept
  */
 @Validated
 @ConfigurationProperties("pushpipe")
 public record NotificationServiceProperties(
         @Valid @NotNull @DefaultValue Expo expo,
         @Valid @NotNull @DefaultValue Content content,
-        @Valid @NotNull @DefaultValue Delivery delivery) {
+        @Valid @NotNull @DefaultValue Delivery delivery,
+        @Valid @NotNull @DefaultValue Receipts receipts,
+        @Valid @NotNull @DefaultValue Tokens tokens,
+        @Valid @NotNull @DefaultValue Retention retention) {
 
     /**
      * @param baseUrl Expo's origin; requests go to {@code <base-url>/--/api/v2/push/send}
@@ -109,4 +115,43 @@ public record NotificationServiceProperties(
             @NotNull @DefaultValue("2s") Duration retryDelay,
             @Min(1) @DefaultValue("5") int maxDeviceAttempts,
             @NotNull @DefaultValue("14d") Duration deadLetterRetention) {}
+
+    /**
+     * @param delay how old a ticket must be before its receipt is asked for (Expo: about 15 minutes)
+     * @param pollInterval how often the poller looks for tickets due
+     * @param batchSize tickets claimed and asked for in one request; Expo allows 1000
+     * @param lease how long a claimed ticket is reserved for one instance
+     * @param giveUpAfter tickets still without a receipt this long after sending are marked unknown
+     *     (Expo keeps receipts about a day)
+     */
+    public record Receipts(
+            @NotNull @DefaultValue("15m") Duration delay,
+            @NotNull @DefaultValue("30s") Duration pollInterval,
+            @Min(1) @Max(1000) @DefaultValue("1000") int batchSize,
+            @NotNull @DefaultValue("5m") Duration lease,
+            @NotNull @DefaultValue("24h") Duration giveUpAfter) {}
+
+    /**
+     * @param deactivationWindow the window deactivations are counted in
+     * @param maxDeactivationShare share of the active tokens that may be deactivated in the window; more
+     *     is treated as a false wave: tokens are quarantined instead and the alarm is raised
+     * @param minWaveSize fewer deactivations than this in the window are never a wave
+     */
+    public record Tokens(
+            @NotNull @DefaultValue("1h") Duration deactivationWindow,
+
+            @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.1")
+            double maxDeactivationShare,
+
+            @Min(1) @DefaultValue("20") int minWaveSize) {}
+
+    /**
+     * @param maxAge delivery records, dedup records and receipts older than this are purged
+     * @param batchSize rows deleted per statement, so that no statement holds locks for long
+     * @param interval how often the purge runs
+     */
+    public record Retention(
+            @NotNull @DefaultValue("30d") Duration maxAge,
+            @Min(1) @DefaultValue("5000") int batchSize,
+            @NotNull @DefaultValue("1h") Duration interval) {}
 }

@@ -31,7 +31,9 @@ import org.springframework.test.web.servlet.MockMvc;
             "pushpipe.expo.circuit-breaker.sliding-window-size=4",
             "pushpipe.expo.circuit-breaker.open-duration=2s",
             "pushpipe.expo.circuit-breaker.half-open-calls=1",
-            "pushpipe.delivery.retry-delay=200ms"
+            "pushpipe.delivery.retry-delay=200ms",
+            "pushpipe.receipts.poll-interval=1h",
+            "pushpipe.retention.interval=1h"
         })
 @AutoConfigureMockMvc
 public abstract class NotificationIntegrationTest {

@@ -42,10 +42,12 @@ class DeliveryLedger {
 
     private static final String RECORD_DELIVERY = """
             insert into deliveries (event_id, expo_token, message_id, user_id, status, ticket_id, error_code,
-                                    error_message)
-            values (:eventId, :token, :messageId, :userId, :status, :ticketId, :errorCode, :errorMessage)
+                                    error_message, sent_at)
+            values (:eventId, :token, :messageId, :userId, :status, :ticketId, :errorCode, :errorMessage,
+                    case when :status = 'accepted' then now() end)
             on conflict (event_id, expo_token) do update
             set status = excluded.status,
+                sent_at = excluded.sent_at,
                 ticket_id = excluded.ticket_id,
                 error_code = excluded.error_code,
                 error_message = excluded.error_message,
@@ -160,7 +162,8 @@ class DeliveryLedger {
     record Delivery(Status status, int attempts, String errorCode) {
 
         boolean finished() {
-            return status == Status.ACCEPTED || (status == Status.FAILED && FINAL_FAILURES.contains(errorCode));
+            return status == Status.ACCEPTED
+                    || (status == Status.FAILED && errorCode != null && FINAL_FAILURES.contains(errorCode));
         }
     }
 

@@ -13,6 +13,7 @@ import io.pushpipe.notificationservice.delivery.DeliveryLedger.ProcessedEvent;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Status;
 import io.pushpipe.notificationservice.expo.ExpoPushClient;
 import io.pushpipe.notificationservice.expo.PushResult;
+import io.pushpipe.notificationservice.token.TokenHygiene;
 import io.pushpipe.notificationservice.token.TokenRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,6 +57,7 @@ class NotificationDispatcher {
     private static final Logger log = LoggerFactory.getLogger(NotificationDispatcher.class);
 
     private final TokenRegistry tokens;
+    private final TokenHygiene hygiene;
     private final DeliveryLedger ledger;
     private final PushContent content;
     private final ExpoPushClient expo;
@@ -68,6 +70,7 @@ class NotificationDispatcher {
 
     NotificationDispatcher(
             TokenRegistry tokens,
+            TokenHygiene hygiene,
             DeliveryLedger ledger,
             PushContent content,
             ExpoPushClient expo,
@@ -76,6 +79,7 @@ class NotificationDispatcher {
             NotificationServiceProperties properties,
             MeterRegistry meters) {
         this.tokens = tokens;
+        this.hygiene = hygiene;
         this.ledger = ledger;
         this.content = content;
         this.expo = expo;
@@ -141,7 +145,7 @@ class NotificationDispatcher {
         }
         transactions.executeWithoutResult(status -> {
             ledger.record(outcome.records);
-            tokens.deactivate(outcome.notRegistered, "DeviceNotRegistered");
+            hygiene.deactivateNotRegistered(outcome.notRegistered);
             ledger.markProcessed(finished);
         });
         if (!outcome.notRegistered.isEmpty()) {

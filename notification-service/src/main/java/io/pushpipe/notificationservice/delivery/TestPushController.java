@@ -7,6 +7,7 @@ import io.pushpipe.notificationservice.expo.ExpoPushClient;
 import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.ExpoTokens;
+import io.pushpipe.notificationservice.token.TokenHygiene;
 import io.pushpipe.notificationservice.token.TokenRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import java.util.ArrayList;
@@ -29,11 +30,14 @@ class TestPushController {
     private static final Logger log = LoggerFactory.getLogger(TestPushController.class);
 
     private final TokenRegistry tokens;
+    private final TokenHygiene hygiene;
     private final ExpoPushClient expo;
     private final String channelId;
 
-    TestPushController(TokenRegistry tokens, ExpoPushClient expo, NotificationServiceProperties properties) {
+    TestPushController(
+            TokenRegistry tokens, TokenHygiene hygiene, ExpoPushClient expo, NotificationServiceProperties properties) {
         this.tokens = tokens;
+        this.hygiene = hygiene;
         this.expo = expo;
         this.channelId = properties.content().androidChannelId();
     }
@@ -72,7 +76,7 @@ class TestPushController {
                 }
             }
         }
-        tokens.deactivate(notRegistered, "DeviceNotRegistered");
+        hygiene.deactivateNotRegistered(notRegistered);
         long accepted = answers.stream().filter(a -> "ok".equals(a.status())).count();
         if (accepted > 0) {
             log.info("✅ Push notification sent successfully (test) devices={}", accepted);

@@ -55,7 +55,9 @@ class DeadLetterReplayer {
                         .ifPresentOrElse(selected::add, () -> missing.add(ReplayResult.Item.missing(ref)));
             }
         } else if (request.eventIds() != null && !request.eventIds().isEmpty()) {
-            Set<String> eventIds = Set.copyOf(request.eventIds());
+            Set<String> eventIds = request.eventIds().stream()
+                    .filter(java.util.Objects::nonNull)
+                    .collect(java.util.stream.Collectors.toSet());
             reader.scan(DeadLetterFilter.ALL).records().stream()
                     .filter(record -> record.eventId() != null && eventIds.contains(record.eventId()))
                     .forEach(selected::add);

@@ -53,6 +53,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class ExpoPushClient implements AutoCloseable {
 
     static final String SEND_PATH = "/--/api/v2/push/send";
+    static final String RECEIPTS_PATH = "/--/api/v2/push/getReceipts";
+    static final int MAX_RECEIPT_IDS = 1000;
 
     private static final Logger log = LoggerFactory.getLogger(ExpoPushClient.class);
     private static final Duration RATE_PERIOD = Duration.ofMillis(100);
@@ -62,6 +64,7 @@ public class ExpoPushClient implements AutoCloseable {
     private final CircuitBreaker breaker;
     private final HttpClient http;
     private final URI sendUri;
+    private final URI receiptsUri;
     private final RateLimiter rateLimiter;
     private final Retry retry;
     private final ExecutorService requests;
@@ -77,7 +80,9 @@ public class ExpoPushClient implements AutoCloseable {
         this.json = json;
         this.breaker = expoCircuitBreaker;
         this.meters = meters;
-        this.sendUri = URI.create(settings.baseUrl().toString().replaceAll("/+$", "") + SEND_PATH);
+        String base = settings.baseUrl().toString().replaceAll("/+$", "");
+        this.sendUri = URI.create(base + SEND_PATH);
+        this.receiptsUri = URI.create(base + RECEIPTS_PATH);
         this.http = HttpClient.newBuilder()
                 .connectTimeout(settings.connectTimeout())
                 .version(HttpClient.Version.HTTP_1_1)
@@ -134,6 +139,54 @@ public class ExpoPushClient implements AutoCloseable {
         return results;
     }
 
+    /**
+     * Expo's receipts for these ticket ids, at most 1000 per request, with the same retries and circuit
+     * breaker as sending. Ids without a receipt yet are absent from the answer.
+     *
+     * @throws IllegalStateException when Expo could not be asked; the caller asks again later
+     */
+    public Map<String, Receipt> receipts(List<String> ticketIds) {
+        Map<String, Receipt> receipts = new LinkedHashMap<>();
+        for (int from = 0; from < ticketIds.size(); from += MAX_RECEIPT_IDS) {
+            List<String> ids = ticketIds.subList(from, Math.min(ticketIds.size(), from + MAX_RECEIPT_IDS));
+            try {
+                receipts.putAll(Retry.decorateCheckedSupplier(
+                                retry, () -> breaker.executeCheckedSupplier(() -> postReceipts(ids)))
+                        .get());
+            } catch (Throwable e) {
+                throw new IllegalStateException("could not fetch receipts from Expo: " + e.getMessage(), e);
+            }
+        }
+        return receipts;
+    }
+
+    private Map<String, Receipt> postReceipts(List<String> ids) {
+        HttpResponse<byte[]> response = exchange(receiptsUri, json.writeValueAsBytes(Map.of("ids", ids)));
+        int status = response.statusCode();
+        JsonNode answer = parse(response);
+        if (status == 429 || status >= 500 || answer == null) {
+            throw new ExpoUnavailableException("Expo answered " + status + errorText(answer) + " to getReceipts");
+        }
+        if (status >= 400) {
+            JsonNode first = answer.path("errors").path(0);
+            throw new ExpoRejectedException(
+                    first.path("code").asString("HTTP_" + status),
+                    first.path("message").asString(),
+                    first.get("details"));
+        }
+        Map<String, Receipt> receipts = new LinkedHashMap<>();
+        answer.path("data").properties().forEach(entry -> {
+            JsonNode receipt = entry.getValue();
+            receipts.put(
+                    entry.getKey(),
+                    new Receipt(
+                            "ok".equals(receipt.path("status").asString()),
+                            receipt.path("details").path("error").asString(null),
+                            receipt.path("message").asString(null)));
+        });
+        return receipts;
+    }
+
     private List<PushResult> sendChunk(List<ExpoPushMessage> chunk) {
         try {
             return Retry.decorateCheckedSupplier(retry, () -> breaker.executeCheckedSupplier(() -> post(chunk)))
@@ -184,8 +237,12 @@ public class ExpoPushClient implements AutoCloseable {
         if (!rateLimiter.acquirePermission(chunk.size())) {
             throw new ExpoUnavailableException("the client-side rate limit did not admit the request in time");
         }
-        byte[] body = json.writeValueAsBytes(chunk);
-        HttpRequest.Builder request = HttpRequest.newBuilder(sendUri)
+        return tickets(chunk, exchange(sendUri, json.writeValueAsBytes(chunk)));
+    }
+
+    /** One POST to Expo with the headers Expo asks for, gzip above the threshold and the access token. */
+    private HttpResponse<byte[]> exchange(URI uri, byte[] body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(settings.requestTimeout())
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
@@ -211,7 +268,7 @@ public class ExpoPushClient implements AutoCloseable {
             throw new ExpoUnavailableException("interrupted while waiting for Expo", e);
         }
         sample.stop(latency(String.valueOf(response.statusCode())));
-        return tickets(chunk, response);
+        return response;
     }
 
     private List<PushResult> tickets(List<ExpoPushMessage> chunk, HttpResponse<byte[]> response) {
@@ -308,6 +365,15 @@ public class ExpoPushClient implements AutoCloseable {
         }
         return zipped.toByteArray();
     }
+
+    /**
+     * Expo's receipt for one ticket.
+     *
+     * @param ok Apple or Google accepted the notification
+     * @param errorCode when not ok, Expo's error, for example {@code DeviceNotRegistered}
+     * @param message Expo's explanation
+     */
+    public record Receipt(boolean ok, String errorCode, String message) {}
 
     @Override
     public void close() {

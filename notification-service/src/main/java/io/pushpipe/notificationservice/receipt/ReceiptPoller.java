@@ -1,0 +1,229 @@
+package io.pushpipe.notificationservice.receipt;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.pushpipe.notificationservice.NotificationServiceProperties;
+import io.pushpipe.notificationservice.expo.ExpoPushClient;
+import io.pushpipe.notificationservice.expo.ExpoPushClient.Receipt;
+import io.pushpipe.notificationservice.token.TokenHygiene;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Fetches Expo's receipts for accepted pushes once they are {@code pushpipe.receipts.delay} old, so that
+ * each device's delivery says whether Apple or Google took it. Tickets are claimed with {@code FOR UPDATE
+ * SKIP LOCKED} and a lease, so any number of instances poll without asking twice for one ticket. A
+ * receipt that is still missing {@code give-up-after} after sending marks the delivery unknown.
+ *
+ * <p>{@code DeviceNotRegistered} receipts go through {@link TokenHygiene}; {@code InvalidCredentials} and
+ * {@code MismatchSenderId} turn the {@code receipts} health component DOWN for an hour.
+ */
+@Component("receipts") // the name of its health component
+public class ReceiptPoller implements HealthIndicator {
+
+    private static final Logger log = LoggerFactory.getLogger(ReceiptPoller.class);
+    private static final Set<String> CREDENTIAL_ERRORS = Set.of("InvalidCredentials", "MismatchSenderId");
+
+    private static final String CLAIM = """
+            update deliveries d
+            set receipt_claimed_until = :leaseEnd
+            from (
+                select event_id, expo_token
+                from deliveries
+                where status = 'accepted'
+                  and receipt_status is null
+                  and sent_at <= :dueBefore
+                  and (receipt_claimed_until is null or receipt_claimed_until < :now)
+                order by sent_at
+                limit :limit
+                for update skip locked
+            ) due
+            where d.event_id = due.event_id and d.expo_token = due.expo_token
+            returning d.event_id, d.expo_token, d.ticket_id, d.sent_at
+            """;
+
+    private static final String RECORD = """
+            update deliveries
+            set receipt_status = :status, receipt_error = :error, receipt_message = :message,
+                receipt_checked_at = :now, receipt_claimed_until = null, updated_at = :now
+            where event_id = :eventId and expo_token = :token
+            """;
+
+    private static final String OLDEST_UNCHECKED = """
+            select min(sent_at) from deliveries where status = 'accepted' and receipt_status is null
+            """;
+
+    private static final String RECENT_CREDENTIAL_ERRORS = """
+            select count(*) from deliveries
+            where receipt_error in ('InvalidCredentials', 'MismatchSenderId') and receipt_checked_at > :since
+            """;
+
+    private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batches;
+    private final ExpoPushClient expo;
+    private final TokenHygiene hygiene;
+    private final NotificationServiceProperties.Receipts settings;
+    private final MeterRegistry meters;
+    private final Clock clock = Clock.systemUTC();
+
+    ReceiptPoller(
+            JdbcClient jdbc,
+            NamedParameterJdbcTemplate batches,
+            ExpoPushClient expo,
+            TokenHygiene hygiene,
+            NotificationServiceProperties properties,
+            MeterRegistry meters) {
+        this.jdbc = jdbc;
+        this.batches = batches;
+        this.expo = expo;
+        this.hygiene = hygiene;
+        this.settings = properties.receipts();
+        this.meters = meters;
+        Gauge.builder(
+                        "pushpipe.receipts.oldest.unchecked.age",
+                        this,
+                        poller -> poller.oldestUncheckedAge().toMillis() / 1000.0)
+                .description("Age of the oldest accepted push whose receipt has not been checked")
+                .baseUnit("seconds")
+                .register(meters);
+    }
+
+    @Scheduled(
+            initialDelayString = "${pushpipe.receipts.poll-interval:30s}",
+            fixedDelayString = "${pushpipe.receipts.poll-interval:30s}")
+    void poll() {
+        try {
+            pollOnce(clock.instant());
+        } catch (RuntimeException e) {
+            log.warn("Receipts not fetched this time, retrying in {}: {}", settings.pollInterval(), e.getMessage());
+        }
+    }
+
+    /**
+     * Checks every ticket due at {@code now}, in claims of {@code batch-size}.
+     *
+     * @return how many tickets got an answer (a receipt, or unknown)
+     */
+    public int pollOnce(Instant now) {
+        int answered = 0;
+        while (true) {
+            List<Ticket> claimed = claim(now);
+            if (claimed.isEmpty()) {
+                return answered;
+            }
+            Map<String, Receipt> receipts =
+                    expo.receipts(claimed.stream().map(Ticket::ticketId).toList());
+            answered += record(claimed, receipts, now);
+            if (claimed.size() < settings.batchSize()) {
+                return answered;
+            }
+        }
+    }
+
+    private List<Ticket> claim(Instant now) {
+        return jdbc.sql(CLAIM)
+                .param("leaseEnd", Timestamp.from(now.plus(settings.lease())))
+                .param("dueBefore", Timestamp.from(now.minus(settings.delay())))
+                .param("now", Timestamp.from(now))
+                .param("limit", settings.batchSize())
+                .query((rs, row) -> new Ticket(
+                        rs.getObject("event_id", UUID.class),
+                        rs.getString("expo_token"),
+                        rs.getString("ticket_id"),
+                        rs.getObject("sent_at", OffsetDateTime.class).toInstant()))
+                .list();
+    }
+
+    private int record(List<Ticket> claimed, Map<String, Receipt> receipts, Instant now) {
+        List<SqlParameterSource> rows = new ArrayList<>();
+        List<String> notRegistered = new ArrayList<>();
+        for (Ticket ticket : claimed) {
+            Receipt receipt = receipts.get(ticket.ticketId());
+            String status;
+            if (receipt != null) {
+                status = receipt.ok() ? "ok" : "error";
+                outcome(receipt.ok() ? "ok" : receipt.errorCode());
+                if ("DeviceNotRegistered".equals(receipt.errorCode())) {
+                    notRegistered.add(ticket.token());
+                }
+                if (!receipt.ok() && CREDENTIAL_ERRORS.contains(receipt.errorCode())) {
+                    log.error(
+                            "🚨 Expo receipt says the app's push credentials are wrong ({}): fix them in Expo",
+                            receipt.errorCode());
+                }
+            } else if (ticket.sentAt().isBefore(now.minus(settings.giveUpAfter()))) {
+                status = "unknown";
+                outcome("unknown");
+            } else {
+                continue;
+            }
+            rows.add(new MapSqlParameterSource()
+                    .addValue("status", status)
+                    .addValue("error", receipt == null ? null : receipt.errorCode())
+                    .addValue("message", receipt == null ? null : receipt.message())
+                    .addValue("now", Timestamp.from(now))
+                    .addValue("eventId", ticket.eventId())
+                    .addValue("token", ticket.token()));
+        }
+        if (!rows.isEmpty()) {
+            batches.batchUpdate(RECORD, rows.toArray(SqlParameterSource[]::new));
+        }
+        hygiene.deactivateNotRegistered(notRegistered);
+        Counter.builder("pushpipe.receipts.fetched")
+                .description("Receipts Expo answered")
+                .register(meters)
+                .increment(receipts.size());
+        return rows.size();
+    }
+
+    private void outcome(String reason) {
+        Counter.builder("pushpipe.receipts.outcomes")
+                .description("Receipt outcomes, by reason")
+                .tag("reason", reason)
+                .register(meters)
+                .increment();
+    }
+
+    Duration oldestUncheckedAge() {
+        OffsetDateTime oldest = jdbc.sql(OLDEST_UNCHECKED)
+                .query(OffsetDateTime.class)
+                .optional()
+                .orElse(null);
+        return oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), clock.instant());
+    }
+
+    /** DOWN for an hour after a receipt said the app's push credentials are wrong: nothing reaches phones. */
+    @Override
+    public Health health() {
+        long credentialErrors = jdbc.sql(RECENT_CREDENTIAL_ERRORS)
+                .param("since", Timestamp.from(clock.instant().minus(Duration.ofHours(1))))
+                .query(Long.class)
+                .single();
+        return (credentialErrors > 0 ? Health.down() : Health.up())
+                .withDetail("credentialErrorsLastHour", credentialErrors)
+                .withDetail(
+                        "oldestUncheckedTicketAgeSeconds", oldestUncheckedAge().toSeconds())
+                .build();
+    }
+
+    private record Ticket(UUID eventId, String token, String ticketId, Instant sentAt) {}
+}
