@@ -1,17 +1,21 @@
 package io.pushpipe.notificationservice;
 
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.pushpipe.common.MessageSent;
 import io.pushpipe.exposandbox.ExpoSandbox;
 import io.pushpipe.testsupport.SharedInfrastructure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
@@ -60,11 +64,21 @@ public abstract class NotificationIntegrationTest {
                 + UUID.randomUUID().toString().substring(0, 13) + "]";
     }
 
+    /** Waits until notification-service has handled the event to the end. */
+    protected static void awaitProcessed(JdbcClient jdbc, MessageSent event) {
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> jdbc.sql("select count(*) from processed_events where event_id = :id")
+                                .param("id", event.eventId())
+                                .query(Long.class)
+                                .single()
+                        == 1);
+    }
+
     @BeforeEach
     void resetExpo() {
         EXPO.reset();
         EXPO.rateLimitPerSecond(0);
-        EXPO.latency(java.time.Duration.ZERO);
+        EXPO.latency(Duration.ZERO);
     }
 
     private static ExpoSandbox startSandbox() {

@@ -63,24 +63,4 @@ public record DeadLetter(
                 headers,
                 payload);
     }
-
-    DeadLetter summary() {
-        return new DeadLetter(
-                partition,
-                offset,
-                timestamp,
-                key,
-                eventId,
-                messageType,
-                receiverId,
-                reason,
-                exceptionClass,
-                exceptionMessage,
-                originalTopic,
-                originalPartition,
-                originalOffset,
-                replayed,
-                null,
-                null);
-    }
 }

@@ -14,6 +14,7 @@ import io.pushpipe.common.MessageSent;
 import io.pushpipe.common.MessageType;
 import io.pushpipe.common.Topics;
 import io.pushpipe.exposandbox.ReceivedNotification;
+import io.pushpipe.notificationservice.Events;
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
 import io.pushpipe.testsupport.SharedInfrastructure;
 import io.pushpipe.testsupport.TopicReader;
@@ -66,7 +67,7 @@ class DeliveryTests extends NotificationIntegrationTest {
                 events.publish(candidate, MessageType.ZOOM_LINK, "Interview on   Monday\n10:00 — https://zoom.us/j/1");
 
         List<ReceivedNotification> pushes = awaitPushes(devices, 3);
-        awaitProcessed(event);
+        awaitProcessed(jdbc, event);
         assertThat(pushesTo(devices)).hasSize(3);
         assertThat(pushes).extracting(ReceivedNotification::to).containsExactlyInAnyOrderElementsOf(devices);
         assertThat(pushes).allSatisfy(push -> {
@@ -91,11 +92,11 @@ class DeliveryTests extends NotificationIntegrationTest {
         }
         MessageSent event = events.publish(candidate, MessageType.TEXT, "Hello");
         awaitPushes(devices, 2);
-        awaitProcessed(event);
+        awaitProcessed(jdbc, event);
 
         events.publish(event);
         MessageSent later = events.publish(candidate, MessageType.STATUS_UPDATE, "Moved to final round");
-        awaitProcessed(later);
+        awaitProcessed(jdbc, later);
 
         Map<Object, Long> perMessage = pushesTo(devices).stream()
                 .collect(Collectors.groupingBy(p -> p.data().get("messageId"), Collectors.counting()));
@@ -113,9 +114,9 @@ class DeliveryTests extends NotificationIntegrationTest {
         registerToken(mvc, candidate, alive);
 
         MessageSent first = events.publish(candidate, MessageType.TEXT, "first");
-        awaitProcessed(first);
+        awaitProcessed(jdbc, first);
         MessageSent second = events.publish(candidate, MessageType.TEXT, "second");
-        awaitProcessed(second);
+        awaitProcessed(jdbc, second);
 
         mvc.perform(get("/push-tokens").param("user_id", candidate.toString()))
                 .andExpect(jsonPath("$[0].active").value(false))
@@ -212,7 +213,7 @@ class DeliveryTests extends NotificationIntegrationTest {
 
         MessageSent event = events.publish(candidate, MessageType.TEXT, "hello");
 
-        awaitProcessed(event);
+        awaitProcessed(jdbc, event);
         assertThat(pushesTo(List.of(fine))).hasSize(1);
         assertThat(jdbc.sql("select status || ':' || attempts from deliveries where event_id = :id and expo_token = :t")
                         .param("id", event.eventId())
@@ -226,7 +227,7 @@ class DeliveryTests extends NotificationIntegrationTest {
     void anEventForAUserWithoutTokensIsFinishedWithoutAPush() {
         MessageSent event = events.publish(UUID.randomUUID(), MessageType.TEXT, "nobody listens");
 
-        awaitProcessed(event);
+        awaitProcessed(jdbc, event);
 
         assertThat(jdbc.sql("select outcome from processed_events where event_id = :id")
                         .param("id", event.eventId())
@@ -268,15 +269,6 @@ class DeliveryTests extends NotificationIntegrationTest {
         return EXPO.notifications().stream()
                 .filter(n -> devices.contains(n.to()))
                 .toList();
-    }
-
-    private void awaitProcessed(MessageSent event) {
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> jdbc.sql("select count(*) from processed_events where event_id = :id")
-                                .param("id", event.eventId())
-                                .query(Long.class)
-                                .single()
-                        == 1);
     }
 
     private List<String> devicesAddressed(MessageSent event) {

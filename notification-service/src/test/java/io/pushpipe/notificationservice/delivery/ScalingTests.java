@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushpipe.common.MessageType;
 import io.pushpipe.exposandbox.ReceivedNotification;
+import io.pushpipe.notificationservice.Events;
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
 import io.pushpipe.notificationservice.NotificationServiceApplication;
 import io.pushpipe.testsupport.SharedInfrastructure;

@@ -11,10 +11,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import com.jayway.jsonpath.JsonPath;
 import io.pushpipe.common.EventHeaders;
 import io.pushpipe.common.MessageSent;
-import io.pushpipe.common.MessageSentCodec;
 import io.pushpipe.common.MessageType;
 import io.pushpipe.common.Topics;
 import io.pushpipe.exposandbox.ReceivedNotification;
+import io.pushpipe.notificationservice.Events;
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
 import io.pushpipe.testsupport.SharedInfrastructure;
 import io.pushpipe.testsupport.TopicReader;
@@ -188,20 +188,7 @@ class DeadLetterReplayTests extends NotificationIntegrationTest {
     }
 
     private MessageSent publish(UUID receiver, String content) {
-        MessageSent event = MessageSent.of(
-                UUID.randomUUID(),
-                UUID.randomUUID(),
-                UUID.randomUUID(),
-                receiver,
-                MessageType.TEXT,
-                content,
-                Instant.now());
-        ProducerRecord<String, byte[]> record =
-                new ProducerRecord<>(Topics.MESSAGE_SENT, receiver.toString(), MessageSentCodec.encode(event));
-        record.headers().add(EventHeaders.EVENT_ID, event.eventId().toString().getBytes(StandardCharsets.UTF_8));
-        record.headers().add(EventHeaders.EVENT_TYPE, MessageSent.EVENT_TYPE.getBytes(StandardCharsets.UTF_8));
-        kafka.send(record).join();
-        return event;
+        return new Events(kafka).publish(receiver, MessageType.TEXT, content);
     }
 
     private ResultActions replay(String json) throws Exception {

@@ -1,25 +1,21 @@
 package io.pushpipe.notificationservice.receipt;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pushpipe.common.EventHeaders;
 import io.pushpipe.common.MessageSent;
-import io.pushpipe.common.MessageSentCodec;
 import io.pushpipe.common.MessageType;
-import io.pushpipe.common.Topics;
+import io.pushpipe.notificationservice.Events;
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.expo.ExpoPushClient;
 import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.TokenHygiene;
-import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +25,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -216,24 +211,8 @@ class ReceiptTests extends NotificationIntegrationTest {
     }
 
     private MessageSent publishAndAwaitDelivery(UUID candidate) {
-        MessageSent event = MessageSent.of(
-                UUID.randomUUID(),
-                UUID.randomUUID(),
-                UUID.randomUUID(),
-                candidate,
-                MessageType.TEXT,
-                "hi",
-                Instant.now());
-        ProducerRecord<String, byte[]> record =
-                new ProducerRecord<>(Topics.MESSAGE_SENT, candidate.toString(), MessageSentCodec.encode(event));
-        record.headers().add(EventHeaders.EVENT_ID, event.eventId().toString().getBytes(StandardCharsets.UTF_8));
-        kafka.send(record).join();
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> jdbc.sql("select count(*) from processed_events where event_id = :id")
-                                .param("id", event.eventId())
-                                .query(Long.class)
-                                .single()
-                        == 1);
+        MessageSent event = new Events(kafka).publish(candidate, MessageType.TEXT, "hi");
+        awaitProcessed(jdbc, event);
         return event;
     }
 

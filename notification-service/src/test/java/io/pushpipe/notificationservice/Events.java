@@ -1,4 +1,4 @@
-package io.pushpipe.notificationservice.delivery;
+package io.pushpipe.notificationservice;
 
 import io.pushpipe.common.EventHeaders;
 import io.pushpipe.common.MessageSent;
@@ -12,22 +12,22 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /** Publishes events to {@code message-sent} exactly as message-service's outbox relay does. */
-final class Events {
+public final class Events {
 
     private final KafkaTemplate<String, byte[]> kafka;
 
-    Events(KafkaTemplate<String, byte[]> kafka) {
+    public Events(KafkaTemplate<String, byte[]> kafka) {
         this.kafka = kafka;
     }
 
-    MessageSent publish(UUID receiver, MessageType type, String content) {
+    public MessageSent publish(UUID receiver, MessageType type, String content) {
         MessageSent event = MessageSent.of(
                 UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), receiver, type, content, Instant.now());
         publish(event);
         return event;
     }
 
-    void publish(MessageSent event) {
+    public void publish(MessageSent event) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(
                 Topics.MESSAGE_SENT, event.receiverId().toString(), MessageSentCodec.encode(event));
         record.headers().add(EventHeaders.EVENT_ID, event.eventId().toString().getBytes(StandardCharsets.UTF_8));
@@ -36,7 +36,7 @@ final class Events {
     }
 
     /** A record that no consumer can read as an event. */
-    void publishPoison(String key, byte[] value) {
+    public void publishPoison(String key, byte[] value) {
         kafka.send(new ProducerRecord<>(Topics.MESSAGE_SENT, key, value)).join();
     }
 }
