@@ -210,6 +210,24 @@ class ReceiptTests extends NotificationIntegrationTest {
                 .andExpect(jsonPath("$.devices[0].state").value("unknown"));
     }
 
+    @Test
+    void aDeviceWaitingForARetryIsPending() throws Exception {
+        UUID messageId = UUID.randomUUID();
+        jdbc.sql("""
+                insert into deliveries (event_id, expo_token, message_id, user_id, status, error_code)
+                values (:event, 'ExponentPushToken[pending-device]', :message, :user, 'retry', 'MessageRateExceeded')
+                """)
+                .param("event", UUID.randomUUID())
+                .param("message", messageId)
+                .param("user", UUID.randomUUID())
+                .update();
+
+        mvc.perform(get("/notifications").param("message_id", messageId.toString()))
+                .andExpect(jsonPath("$.devices[0].state").value("pending"))
+                .andExpect(jsonPath("$.devices[0].reason").value("MessageRateExceeded"))
+                .andExpect(jsonPath("$.devices[0].expo_token").value("ExponentPushToken[pend…ce]"));
+    }
+
     private MessageSent publishAndAwaitDelivery(UUID candidate) {
         MessageSent event = new Events(kafka).publish(candidate, MessageType.TEXT, "hi");
         awaitProcessed(jdbc, event);
