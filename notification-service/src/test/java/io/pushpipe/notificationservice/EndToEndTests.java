@@ -12,16 +12,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.web.servlet.MockMvc;
+import tools.jackson.databind.json.JsonMapper;
 
 /** From the portal's POST to the phone: message-service and notification-service on real infrastructure. */
+@ExtendWith(OutputCaptureExtension.class)
 class EndToEndTests extends NotificationIntegrationTest {
 
     private static ConfigurableApplicationContext messageService;
@@ -68,11 +74,42 @@ class EndToEndTests extends NotificationIntegrationTest {
         });
     }
 
+    @Test
+    void rightToLeftTextAndEmojiArriveIntactWhileNeitherContentNorWholeTokensAreLogged(CapturedOutput logs)
+            throws Exception {
+        UUID candidate = UUID.randomUUID();
+        String device = newToken("privacy");
+        registerToken(mvc, candidate, device);
+        String content = "סודי مرحبا 👋 secret-" + UUID.randomUUID();
+
+        HttpResponse<String> posted = post(UUID.randomUUID(), candidate, "text", content);
+
+        assertThat(posted.statusCode()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> pushesTo(List.of(device)).size() == 1);
+        assertThat(pushesTo(List.of(device)).get(0).body()).isEqualTo(content);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> logs.getOut().contains("🔔 Push notification sent to user " + candidate));
+        assertThat(logs.getAll())
+                .contains("✅ Push notification sent successfully")
+                .doesNotContain(content)
+                .doesNotContain("secret-")
+                .doesNotContain(device);
+    }
+
     private static HttpResponse<String> post(UUID sender, UUID receiver, String type, String content) throws Exception {
         String port = messageService.getEnvironment().getProperty("local.server.port");
-        String json = """
-                {"sender_id":"%s","receiver_id":"%s","message_type":"%s","content":"%s"}
-                """.formatted(sender, receiver, type, content);
+        String json = JsonMapper.builder()
+                .build()
+                .writeValueAsString(Map.of(
+                        "sender_id",
+                        sender.toString(),
+                        "receiver_id",
+                        receiver.toString(),
+                        "message_type",
+                        type,
+                        "content",
+                        content));
         return HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/message/send-message"))
