@@ -41,7 +41,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Token conventions: a token containing {@code Dead} is not registered ({@code DeviceNotRegistered}),
  * {@code Gone} gets an ok ticket and a {@code DeviceNotRegistered} receipt, {@code ProviderCredentials} an
- * ok ticket and an {@code InvalidCredentials} receipt,
+ * ok ticket and an {@code InvalidCredentials} receipt, {@code ReceiptRate} an ok ticket and a {@code
+ * MessageRateExceeded} receipt,
  * {@code RateExceeded} gets {@code MessageRateExceeded}, {@code BadCredentials} gets {@code
  * InvalidCredentials}; a token whose inner part starts with {@code projectB} belongs to a second Expo
  * project, so mixing it with others gets {@code PUSH_TOO_MANY_EXPERIENCE_IDS}.
@@ -381,9 +382,12 @@ public final class ExpoSandbox implements AutoCloseable {
     /** Receipts follow the token conventions: {@code Gone} is not registered any more, {@code ProviderCredentials} fails. */
     private static ObjectNode receiptFor(ReceivedNotification notification) {
         ObjectNode receipt = JSON.createObjectNode();
-        String error = notification.to().contains("Gone")
+        String to = notification.to();
+        String error = to.contains("Gone")
                 ? "DeviceNotRegistered"
-                : notification.to().contains("ProviderCredentials") ? "InvalidCredentials" : null;
+                : to.contains("ProviderCredentials")
+                        ? "InvalidCredentials"
+                        : to.contains("ReceiptRate") ? "MessageRateExceeded" : null;
         if (error == null) {
             return receipt.put("status", "ok");
         }

@@ -136,6 +136,7 @@ public record NotificationServiceProperties(
      * @param maxDeactivationShare share of the active tokens that may be deactivated in the window; more
      *     is treated as a false wave: tokens are quarantined instead and the alarm is raised
      * @param minWaveSize fewer deactivations than this in the window are never a wave
+     * @param throttleDuration how long pushes to a device wait after a {@code MessageRateExceeded} receipt
      */
     public record Tokens(
             @NotNull @DefaultValue("1h") Duration deactivationWindow,
@@ -143,7 +144,8 @@ public record NotificationServiceProperties(
             @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.1")
             double maxDeactivationShare,
 
-            @Min(1) @DefaultValue("20") int minWaveSize) {}
+            @Min(1) @DefaultValue("20") int minWaveSize,
+            @NotNull @DefaultValue("1m") Duration throttleDuration) {}
 
     /**
      * @param maxAge delivery records, dedup records and receipts older than this are purged

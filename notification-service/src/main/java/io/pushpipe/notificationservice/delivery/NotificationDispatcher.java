@@ -15,6 +15,7 @@ import io.pushpipe.notificationservice.expo.ExpoPushClient;
 import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.TokenHygiene;
 import io.pushpipe.notificationservice.token.TokenRegistry;
+import io.pushpipe.notificationservice.token.TokenRegistry.Device;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,6 +45,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>acknowledge the batch, or, when some pushes failed transiently, acknowledge the records before the
  *       first unfinished event and have the rest redelivered after {@code pushpipe.delivery.retry-delay}.
  * </ol>
+ *
+ * <p>Devices Expo asked to slow down (a {@code MessageRateExceeded} receipt) are not pushed to until
+ * their wait is over; their events stay unfinished and are redelivered until then.
  *
  * <p>A push that failed for a reason a person must fix (credentials, a rejected request) dead-letters its
  * event; replaying the event after the fix tries those devices again, never the accepted ones.
@@ -100,18 +104,24 @@ class NotificationDispatcher {
         List<Incoming> incoming = decode(records);
         Map<UUID, Incoming> pending = pendingEvents(incoming);
         Map<UUID, Map<String, Delivery>> earlier = ledger.deliveriesOf(pending.keySet());
-        Map<UUID, List<String>> activeTokens = tokens.activeTokensOf(pending.values().stream()
+        Map<UUID, List<Device>> activeTokens = tokens.activeDevicesOf(pending.values().stream()
                 .map(in -> in.event().receiverId())
                 .distinct()
                 .toList());
 
         List<Push> pushes = new ArrayList<>();
+        Set<UUID> waitingForThrottledDevices = new HashSet<>();
         for (Incoming in : pending.values()) {
-            for (String token : activeTokens.getOrDefault(in.event().receiverId(), List.of())) {
+            for (Device device : activeTokens.getOrDefault(in.event().receiverId(), List.of())) {
                 Delivery before =
-                        earlier.getOrDefault(in.event().eventId(), Map.of()).get(token);
-                if (before == null || !before.finished()) {
-                    pushes.add(new Push(in, token, before == null ? 0 : before.attempts()));
+                        earlier.getOrDefault(in.event().eventId(), Map.of()).get(device.expoToken());
+                if (before != null && before.finished()) {
+                    continue;
+                }
+                if (device.throttled()) {
+                    waitingForThrottledDevices.add(in.event().eventId());
+                } else {
+                    pushes.add(new Push(in, device.expoToken(), before == null ? 0 : before.attempts()));
                 }
             }
         }
@@ -122,6 +132,7 @@ class NotificationDispatcher {
                         .toList());
 
         BatchOutcome outcome = new BatchOutcome();
+        outcome.unfinished.addAll(waitingForThrottledDevices);
         for (int i = 0; i < pushes.size(); i++) {
             outcome.add(pushes.get(i), results.get(i), settings.maxDeviceAttempts());
         }
@@ -167,7 +178,7 @@ class NotificationDispatcher {
 
     private ProcessedEvent finish(
             Incoming in,
-            Map<UUID, List<String>> activeTokens,
+            Map<UUID, List<Device>> activeTokens,
             Map<UUID, Map<String, Delivery>> earlier,
             BatchOutcome outcome) {
         MessageSent event = in.event();

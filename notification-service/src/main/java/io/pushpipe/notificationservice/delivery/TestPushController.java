@@ -45,7 +45,9 @@ class TestPushController {
     @Operation(summary = "Send a test push to every active device of the user")
     @PostMapping(path = "/test-push-notification/{userId}", produces = MediaType.APPLICATION_JSON_VALUE)
     TestPushResult send(@PathVariable UUID userId) {
-        List<String> devices = tokens.activeTokensOf(List.of(userId)).getOrDefault(userId, List.of());
+        List<String> devices = tokens.activeDevicesOf(List.of(userId)).getOrDefault(userId, List.of()).stream()
+                .map(TokenRegistry.Device::expoToken)
+                .toList();
         if (devices.isEmpty()) {
             log.warn("⚠️ No push token found for user {}", userId);
             throw new ResponseStatusException(

@@ -7,6 +7,7 @@ import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.expo.ExpoPushClient;
 import io.pushpipe.notificationservice.expo.ExpoPushClient.Receipt;
 import io.pushpipe.notificationservice.token.TokenHygiene;
+import io.pushpipe.notificationservice.token.TokenRegistry;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +35,8 @@ import org.springframework.stereotype.Component;
  * SKIP LOCKED} and a lease, so any number of instances poll without asking twice for one ticket. A
  * receipt that is still missing {@code give-up-after} after sending marks the delivery unknown.
  *
- * <p>{@code DeviceNotRegistered} receipts go through {@link TokenHygiene}; {@code InvalidCredentials} and
+ * <p>{@code DeviceNotRegistered} receipts go through {@link TokenHygiene}; {@code MessageRateExceeded}
+ * throttles that device for {@code pushpipe.tokens.throttle-duration}; {@code InvalidCredentials} and
  * {@code MismatchSenderId} turn the {@code receipts} health component DOWN for an hour.
  */
 @Component("receipts") // the name of its health component
@@ -81,7 +83,9 @@ public class ReceiptPoller implements HealthIndicator {
     private final NamedParameterJdbcTemplate batches;
     private final ExpoPushClient expo;
     private final TokenHygiene hygiene;
+    private final TokenRegistry tokens;
     private final NotificationServiceProperties.Receipts settings;
+    private final Duration throttleDuration;
     private final MeterRegistry meters;
     private final Clock clock = Clock.systemUTC();
 
@@ -90,13 +94,16 @@ public class ReceiptPoller implements HealthIndicator {
             NamedParameterJdbcTemplate batches,
             ExpoPushClient expo,
             TokenHygiene hygiene,
+            TokenRegistry tokens,
             NotificationServiceProperties properties,
             MeterRegistry meters) {
         this.jdbc = jdbc;
         this.batches = batches;
         this.expo = expo;
         this.hygiene = hygiene;
+        this.tokens = tokens;
         this.settings = properties.receipts();
+        this.throttleDuration = properties.tokens().throttleDuration();
         this.meters = meters;
         Gauge.builder(
                         "pushpipe.receipts.oldest.unchecked.age",
@@ -156,6 +163,7 @@ public class ReceiptPoller implements HealthIndicator {
     private int record(List<Ticket> claimed, Map<String, Receipt> receipts, Instant now) {
         List<SqlParameterSource> rows = new ArrayList<>();
         List<String> notRegistered = new ArrayList<>();
+        List<String> throttled = new ArrayList<>();
         for (Ticket ticket : claimed) {
             Receipt receipt = receipts.get(ticket.ticketId());
             String status;
@@ -164,6 +172,9 @@ public class ReceiptPoller implements HealthIndicator {
                 outcome(receipt.ok() ? "ok" : receipt.errorCode());
                 if ("DeviceNotRegistered".equals(receipt.errorCode())) {
                     notRegistered.add(ticket.token());
+                }
+                if ("MessageRateExceeded".equals(receipt.errorCode())) {
+                    throttled.add(ticket.token());
                 }
                 if (!receipt.ok() && CREDENTIAL_ERRORS.contains(receipt.errorCode())) {
                     log.error(
@@ -188,6 +199,7 @@ public class ReceiptPoller implements HealthIndicator {
             batches.batchUpdate(RECORD, rows.toArray(SqlParameterSource[]::new));
         }
         hygiene.deactivateNotRegistered(notRegistered);
+        tokens.throttle(throttled, now.plus(throttleDuration));
         Counter.builder("pushpipe.receipts.fetched")
                 .description("Receipts Expo answered")
                 .register(meters)

@@ -14,6 +14,7 @@ import java.util.UUID;
  * @param lastRegisteredAt latest registration
  * @param deactivatedAt when it stopped being active; null while active
  * @param deactivationReason why it stopped, for example {@code DeviceNotRegistered} or {@code signed_out}
+ * @param throttledUntil pushes wait until then, because Expo answered MessageRateExceeded; may be past
  */
 public record PushToken(
         UUID userId,
@@ -23,4 +24,5 @@ public record PushToken(
         Instant createdAt,
         Instant lastRegisteredAt,
         Instant deactivatedAt,
-        String deactivationReason) {}
+        String deactivationReason,
+        Instant throttledUntil) {}

@@ -98,7 +98,8 @@ class TokenController {
             @JsonProperty("created_at") Instant createdAt,
             @JsonProperty("last_registered_at") Instant lastRegisteredAt,
             @JsonProperty("deactivated_at") Instant deactivatedAt,
-            @JsonProperty("deactivation_reason") String deactivationReason) {
+            @JsonProperty("deactivation_reason") String deactivationReason,
+            @JsonProperty("throttled_until") Instant throttledUntil) {
 
         static TokenView of(PushToken token) {
             return new TokenView(
@@ -109,7 +110,8 @@ class TokenController {
                     token.createdAt(),
                     token.lastRegisteredAt(),
                     token.deactivatedAt(),
-                    token.deactivationReason());
+                    token.deactivationReason(),
+                    token.throttledUntil());
         }
     }
 }

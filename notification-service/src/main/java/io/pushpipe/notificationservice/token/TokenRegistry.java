@@ -18,7 +18,7 @@ public class TokenRegistry {
 
     private static final String COLUMNS = """
             user_id, expo_token, platform, active, created_at, last_registered_at, deactivated_at,
-            deactivation_reason
+            deactivation_reason, throttled_until
             """;
 
     private static final String REGISTER = """
@@ -35,10 +35,14 @@ public class TokenRegistry {
             """ + COLUMNS;
 
     private static final String ACTIVE_TOKENS_OF_USERS = """
-            select user_id, expo_token
+            select user_id, expo_token, coalesce(throttled_until > now(), false) as throttled
             from push_tokens
             where active and user_id in (:userIds)
             order by id
+            """;
+
+    private static final String THROTTLE = """
+            update push_tokens set throttled_until = :until where active and expo_token in (:tokens)
             """;
 
     private static final String TOKENS_OF_USER = "select " + COLUMNS + """
@@ -80,17 +84,28 @@ public class TokenRegistry {
                 .list();
     }
 
-    /** The active tokens of every given user, in one query; users without any are absent. */
-    public Map<UUID, List<String>> activeTokensOf(Collection<UUID> userIds) {
-        Map<UUID, List<String>> tokens = new LinkedHashMap<>();
+    /** The active devices of every given user, in one query; users without any are absent. */
+    public Map<UUID, List<Device>> activeDevicesOf(Collection<UUID> userIds) {
+        Map<UUID, List<Device>> devices = new LinkedHashMap<>();
         if (userIds.isEmpty()) {
-            return tokens;
+            return devices;
         }
         jdbc.sql(ACTIVE_TOKENS_OF_USERS).param("userIds", userIds).query(rs -> {
-            tokens.computeIfAbsent(rs.getObject("user_id", UUID.class), id -> new java.util.ArrayList<>())
-                    .add(rs.getString("expo_token"));
+            devices.computeIfAbsent(rs.getObject("user_id", UUID.class), id -> new java.util.ArrayList<>())
+                    .add(new Device(rs.getString("expo_token"), rs.getBoolean("throttled")));
         });
-        return tokens;
+        return devices;
+    }
+
+    /** Holds pushes to these devices back until {@code until}, as Expo asked with MessageRateExceeded. */
+    public int throttle(Collection<String> expoTokens, Instant until) {
+        if (expoTokens.isEmpty()) {
+            return 0;
+        }
+        return jdbc.sql(THROTTLE)
+                .param("tokens", expoTokens)
+                .param("until", java.sql.Timestamp.from(until))
+                .update();
     }
 
     /**
@@ -117,13 +132,22 @@ public class TokenRegistry {
                 instant(rs, "created_at"),
                 instant(rs, "last_registered_at"),
                 instant(rs, "deactivated_at"),
-                rs.getString("deactivation_reason"));
+                rs.getString("deactivation_reason"),
+                instant(rs, "throttled_until"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
+
+    /**
+     * An active device of a user.
+     *
+     * @param expoToken its token
+     * @param throttled Expo asked to slow down pushes to it, and the wait is not over
+     */
+    public record Device(String expoToken, boolean throttled) {}
 
     /** The outcome of {@link #register}. */
     record Registration(PushToken token, boolean created) {}

@@ -1,6 +1,7 @@
 package io.pushpipe.notificationservice.receipt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
@@ -16,6 +17,7 @@ import io.pushpipe.notificationservice.expo.ExpoPushClient;
 import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.TokenHygiene;
+import io.pushpipe.notificationservice.token.TokenRegistry;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,10 +107,12 @@ class ReceiptTests extends NotificationIntegrationTest {
     void twoPollersNeverAskForTheSameTicket(
             @Autowired NamedParameterJdbcTemplate batches,
             @Autowired TokenHygiene hygiene,
+            @Autowired TokenRegistry tokens,
             @Autowired NotificationServiceProperties properties) {
         List<String> tickets = issueTickets("pair", 2500);
         insertAcceptedDeliveries(tickets, Instant.now().minus(DUE));
-        ReceiptPoller second = new ReceiptPoller(jdbc, batches, expo, hygiene, properties, new SimpleMeterRegistry());
+        ReceiptPoller second =
+                new ReceiptPoller(jdbc, batches, expo, hygiene, tokens, properties, new SimpleMeterRegistry());
         Instant now = Instant.now();
 
         CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> poller.pollOnce(now));
@@ -211,6 +215,37 @@ class ReceiptTests extends NotificationIntegrationTest {
     }
 
     @Test
+    void aMessageRateExceededReceiptHoldsPushesToThatDeviceBackUntilTheThrottleEnds() throws Exception {
+        UUID candidate = UUID.randomUUID();
+        String busy = newToken("ReceiptRate");
+        String calm = newToken("calm");
+        registerToken(mvc, candidate, busy);
+        registerToken(mvc, candidate, calm);
+        publishAndAwaitDelivery(candidate);
+
+        poller.pollOnce(Instant.now().plus(DUE));
+        mvc.perform(get("/push-tokens").param("user_id", candidate.toString()))
+                .andExpect(jsonPath("$[0].throttled_until").isString());
+        MessageSent held = new Events(kafka).publish(candidate, MessageType.TEXT, "while throttled");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> pushesOf(held, calm) == 1);
+        assertThat(pushesOf(held, busy)).isZero();
+        assertThat(jdbc.sql("select count(*) from processed_events where event_id = :id")
+                        .param("id", held.eventId())
+                        .query(Long.class)
+                        .single())
+                .isZero();
+
+        jdbc.sql("update push_tokens set throttled_until = now() - interval '1 second' where expo_token = :t")
+                .param("t", busy)
+                .update();
+
+        awaitProcessed(jdbc, held);
+        assertThat(pushesOf(held, busy)).isEqualTo(1);
+        assertThat(pushesOf(held, calm)).isEqualTo(1);
+    }
+
+    @Test
     void aDeviceWaitingForARetryIsPending() throws Exception {
         UUID messageId = UUID.randomUUID();
         jdbc.sql("""
@@ -232,6 +267,13 @@ class ReceiptTests extends NotificationIntegrationTest {
         MessageSent event = new Events(kafka).publish(candidate, MessageType.TEXT, "hi");
         awaitProcessed(jdbc, event);
         return event;
+    }
+
+    private static long pushesOf(MessageSent event, String device) {
+        return EXPO.notifications().stream()
+                .filter(n -> n.to().equals(device)
+                        && event.messageId().toString().equals(n.data().get("messageId")))
+                .count();
     }
 
     private List<String> issueTickets(String marker, int count) {
