@@ -159,15 +159,12 @@ class NotificationDispatcher {
             hygiene.deactivateNotRegistered(outcome.notRegistered);
             ledger.markProcessed(finished);
         });
-        if (!outcome.notRegistered.isEmpty()) {
-            log.info(
-                    "Deactivated {} push tokens that Expo reports as DeviceNotRegistered",
-                    outcome.notRegistered.size());
-        }
         if (firstUnfinished < records.size()) {
             log.warn(
-                    "{} pushes failed transiently; redelivering from offset {} in {} ms",
+                    "{} pushes failed transiently and {} events wait for throttled devices; redelivering from"
+                            + " offset {} in {} ms",
                     outcome.transientFailures,
+                    waitingForThrottledDevices.size(),
                     records.get(firstUnfinished).offset(),
                     settings.retryDelay().toMillis());
             acknowledgment.nack(firstUnfinished, settings.retryDelay());
