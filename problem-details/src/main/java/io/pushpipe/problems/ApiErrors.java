@@ -83,7 +83,7 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
             TypeMismatchException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String name = Optional.ofNullable(e.getPropertyName()).orElse("parameter");
         String rule = UUID.class.equals(e.getRequiredType())
-                ? "'" + e.getValue() + "' is not a UUID such as 3f2b8c1e-0d4a-4e7b-9c5f-1a2b3c4d5e6f"
+                ? notAUuid(e.getValue())
                 : "'" + e.getValue() + "' is not a valid value";
         return ResponseEntity.badRequest().body(invalid(List.of(new FieldProblem(name, rule))));
     }
@@ -146,11 +146,14 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
             return new FieldProblem(field, "'" + value + "' is not one of " + jsonNames(target));
         }
         if (UUID.class.equals(target)) {
-            return new FieldProblem(
-                    field, "'" + value + "' is not a UUID such as 3f2b8c1e-0d4a-4e7b-9c5f-1a2b3c4d5e6f");
+            return new FieldProblem(field, notAUuid(value));
         }
         String expected = target == null ? "another type" : describe(target);
         return new FieldProblem(field, "must be " + expected);
+    }
+
+    private static String notAUuid(Object value) {
+        return "'" + value + "' is not a UUID such as 3f2b8c1e-0d4a-4e7b-9c5f-1a2b3c4d5e6f";
     }
 
     private static String describe(Class<?> type) {

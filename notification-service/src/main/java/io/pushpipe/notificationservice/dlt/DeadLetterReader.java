@@ -9,12 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -88,33 +92,49 @@ class DeadLetterReader {
 
     /** The record at this partition and offset, with all its headers and its payload. */
     Optional<DeadLetter> read(int partition, long offset) {
-        return raw(partition, offset).map(record -> toDeadLetter(record, true));
+        Position position = new Position(partition, offset);
+        return Optional.ofNullable(records(List.of(position)).get(position)).map(record -> toDeadLetter(record, true));
     }
 
-    /** The record at this partition and offset as Kafka holds it, for republishing. */
-    Optional<ConsumerRecord<String, byte[]>> raw(int partition, long offset) {
+    /**
+     * The records at these positions as Kafka holds them, read with one consumer: per partition from the
+     * lowest position wanted to the highest. Positions that hold no record are absent from the answer.
+     */
+    Map<Position, ConsumerRecord<String, byte[]>> records(Collection<Position> positions) {
+        Map<Position, ConsumerRecord<String, byte[]>> found = new HashMap<>();
+        if (positions.isEmpty()) {
+            return found;
+        }
+        Set<Position> wantedPositions = Set.copyOf(positions);
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-            TopicPartition topicPartition = new TopicPartition(Topics.MESSAGE_SENT_DLT, partition);
-            if (partitions(consumer).stream().noneMatch(topicPartition::equals)) {
-                return Optional.empty();
+            Map<TopicPartition, LongSummaryStatistics> wanted = positions.stream()
+                    .collect(Collectors.groupingBy(
+                            p -> new TopicPartition(Topics.MESSAGE_SENT_DLT, p.partition()),
+                            Collectors.summarizingLong(Position::offset)));
+            List<TopicPartition> partitions =
+                    partitions(consumer).stream().filter(wanted::containsKey).toList();
+            if (partitions.isEmpty()) {
+                return found;
             }
-            consumer.assign(List.of(topicPartition));
-            long start =
-                    consumer.beginningOffsets(List.of(topicPartition), TIMEOUT).get(topicPartition);
-            long end = consumer.endOffsets(List.of(topicPartition), TIMEOUT).get(topicPartition);
-            if (offset < start || offset >= end) {
-                return Optional.empty();
+            consumer.assign(partitions);
+            Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, TIMEOUT);
+            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, TIMEOUT));
+            for (TopicPartition partition : partitions) {
+                consumer.seek(
+                        partition,
+                        Math.max(start.get(partition), wanted.get(partition).getMin()));
+                end.merge(partition, wanted.get(partition).getMax() + 1, Math::min);
             }
-            consumer.seek(topicPartition, offset);
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
+            long deadline = System.nanoTime() + TIMEOUT.multipliedBy(3).toNanos();
+            while (!reachedEnd(consumer, end) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.offset() >= offset) {
-                        return record.offset() == offset ? Optional.of(record) : Optional.empty();
+                    Position position = new Position(record.partition(), record.offset());
+                    if (wantedPositions.contains(position)) {
+                        found.put(position, record);
                     }
                 }
             }
-            return Optional.empty();
+            return found;
         }
     }
 
@@ -198,6 +218,14 @@ class DeadLetterReader {
             return Optional.of(MessageSentCodec.decode(value));
         } catch (MessageSentCodec.MalformedEventException e) {
             return Optional.empty();
+        }
+    }
+
+    /** Where a record stands in {@code message-sent-dlt}. */
+    record Position(int partition, long offset) {
+
+        static Position of(DeadLetter record) {
+            return new Position(record.partition(), record.offset());
         }
     }
 

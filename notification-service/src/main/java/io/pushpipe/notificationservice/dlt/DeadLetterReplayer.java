@@ -1,12 +1,16 @@
 package io.pushpipe.notificationservice.dlt;
 
 import io.pushpipe.common.EventHeaders;
+import io.pushpipe.notificationservice.dlt.DeadLetterReader.Position;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -17,6 +21,7 @@ import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
 
 /**
@@ -50,8 +55,12 @@ class DeadLetterReplayer {
         List<DeadLetter> selected = new ArrayList<>();
         List<ReplayResult.Item> missing = new ArrayList<>();
         if (request.records() != null && !request.records().isEmpty()) {
+            Map<Position, ConsumerRecord<String, byte[]>> found = reader.records(request.records().stream()
+                    .map(ref -> new Position(ref.partition(), ref.offset()))
+                    .toList());
             for (ReplayRequest.RecordRef ref : request.records()) {
-                reader.read(ref.partition(), ref.offset())
+                Optional.ofNullable(found.get(new Position(ref.partition(), ref.offset())))
+                        .map(record -> DeadLetterReader.toDeadLetter(record, false))
                         .ifPresentOrElse(selected::add, () -> missing.add(ReplayResult.Item.missing(ref)));
             }
         } else if (request.eventIds() != null && !request.eventIds().isEmpty()) {
@@ -71,6 +80,7 @@ class DeadLetterReplayer {
             List<DeadLetter> selected, List<ReplayResult.Item> missing, boolean dryRun, boolean force, String caller) {
         Set<String> replayedBefore = ledger.replayed(selected);
         List<ReplayResult.Item> items = new ArrayList<>(missing);
+        List<DeadLetter> toSend = new ArrayList<>();
         for (DeadLetter record : selected) {
             boolean replayed = replayedBefore.contains(ReplayLedger.key(record));
             if (record.originalTopic() == null) {
@@ -80,18 +90,61 @@ class DeadLetterReplayer {
             } else if (dryRun) {
                 items.add(ReplayResult.Item.of(record, ReplayResult.Outcome.WOULD_REPLAY, null));
             } else {
-                items.add(republish(record, force && replayed, caller));
+                toSend.add(record);
             }
         }
+        items.addAll(republish(toSend, replayedBefore, caller));
         return ReplayResult.of(dryRun, items);
     }
 
-    private ReplayResult.Item republish(DeadLetter letter, boolean forced, String caller) {
-        Optional<ConsumerRecord<String, byte[]>> raw = reader.raw(letter.partition(), letter.offset());
-        if (raw.isEmpty()) {
-            return ReplayResult.Item.skipped(letter, "the record is no longer in the DLT");
+    /**
+     * Reads the records once, sends them all, then waits for every acknowledgement and records the
+     * replays in one batch: no round trip per record.
+     */
+    private List<ReplayResult.Item> republish(List<DeadLetter> letters, Set<String> replayedBefore, String caller) {
+        Map<Position, ConsumerRecord<String, byte[]>> raw =
+                reader.records(letters.stream().map(Position::of).toList());
+        Map<DeadLetter, CompletableFuture<SendResult<String, byte[]>>> sends = new LinkedHashMap<>();
+        List<ReplayResult.Item> items = new ArrayList<>();
+        for (DeadLetter letter : letters) {
+            ConsumerRecord<String, byte[]> record = raw.get(Position.of(letter));
+            if (record == null) {
+                items.add(ReplayResult.Item.skipped(letter, "the record is no longer in the DLT"));
+            } else {
+                sends.put(letter, kafka.send(toReplay(letter, record)));
+            }
         }
-        ConsumerRecord<String, byte[]> record = raw.get();
+        List<ReplayLedger.Replay> replays = new ArrayList<>();
+        for (Map.Entry<DeadLetter, CompletableFuture<SendResult<String, byte[]>>> send : sends.entrySet()) {
+            DeadLetter letter = send.getKey();
+            try {
+                RecordMetadata sent = send.getValue().get(30, TimeUnit.SECONDS).getRecordMetadata();
+                boolean forced = replayedBefore.contains(ReplayLedger.key(letter));
+                replays.add(
+                        new ReplayLedger.Replay(letter, sent.topic(), sent.partition(), sent.offset(), forced, caller));
+                items.add(ReplayResult.Item.of(letter, ReplayResult.Outcome.REPLAYED, null));
+                log.info(
+                        "Dead letter replayed from partition={} offset={} eventId={} to {}-{}@{} by {}",
+                        letter.partition(),
+                        letter.offset(),
+                        letter.eventId(),
+                        sent.topic(),
+                        sent.partition(),
+                        sent.offset(),
+                        caller);
+            } catch (ExecutionException | TimeoutException e) {
+                items.add(ReplayResult.Item.skipped(letter, "Kafka did not take the record: " + e.getMessage()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                items.add(ReplayResult.Item.skipped(letter, "interrupted"));
+            }
+        }
+        ledger.record(replays);
+        return items;
+    }
+
+    /** The original record for its original topic, without the dead-letter headers, with replay headers. */
+    private ProducerRecord<String, byte[]> toReplay(DeadLetter letter, ConsumerRecord<String, byte[]> record) {
         ProducerRecord<String, byte[]> replay =
                 new ProducerRecord<>(letter.originalTopic(), null, record.key(), record.value());
         for (Header header : record.headers()) {
@@ -105,24 +158,6 @@ class DeadLetterReplayer {
                         REPLAYED_FROM,
                         (record.topic() + "/" + record.partition() + "@" + record.offset())
                                 .getBytes(StandardCharsets.UTF_8));
-        try {
-            RecordMetadata sent = kafka.send(replay).get(30, TimeUnit.SECONDS).getRecordMetadata();
-            ledger.record(letter, sent.topic(), sent.partition(), sent.offset(), forced, caller);
-            log.info(
-                    "Dead letter replayed from partition={} offset={} eventId={} to {}-{}@{} by {}",
-                    letter.partition(),
-                    letter.offset(),
-                    letter.eventId(),
-                    sent.topic(),
-                    sent.partition(),
-                    sent.offset(),
-                    caller);
-            return ReplayResult.Item.of(letter, ReplayResult.Outcome.REPLAYED, null);
-        } catch (ExecutionException | TimeoutException e) {
-            return ReplayResult.Item.skipped(letter, "Kafka did not take the record: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ReplayResult.Item.skipped(letter, "interrupted");
-        }
+        return replay;
     }
 }

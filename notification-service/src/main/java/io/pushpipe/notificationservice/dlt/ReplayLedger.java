@@ -2,8 +2,12 @@ package io.pushpipe.notificationservice.dlt;
 
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -24,9 +28,11 @@ class ReplayLedger {
             """;
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batches;
 
-    ReplayLedger(JdbcClient jdbc) {
+    ReplayLedger(JdbcClient jdbc, NamedParameterJdbcTemplate batches) {
         this.jdbc = jdbc;
+        this.batches = batches;
     }
 
     /** Which of these dead letters were replayed before, as {@code partition:offset} keys, in one query. */
@@ -44,17 +50,24 @@ class ReplayLedger {
                 .list());
     }
 
-    void record(DeadLetter record, String topic, int partition, long offset, boolean forced, String replayedBy) {
-        jdbc.sql(RECORD)
-                .param("partition", record.partition())
-                .param("offset", record.offset())
-                .param("eventId", uuidOrNull(record.eventId()))
-                .param("topic", topic)
-                .param("targetPartition", partition)
-                .param("targetOffset", offset)
-                .param("forced", forced)
-                .param("by", replayedBy)
-                .update();
+    /** Records replays in one batch. */
+    void record(List<Replay> replays) {
+        if (replays.isEmpty()) {
+            return;
+        }
+        batches.batchUpdate(
+                RECORD,
+                replays.stream()
+                        .map(r -> new MapSqlParameterSource()
+                                .addValue("partition", r.record().partition())
+                                .addValue("offset", r.record().offset())
+                                .addValue("eventId", uuidOrNull(r.record().eventId()))
+                                .addValue("topic", r.topic())
+                                .addValue("targetPartition", r.partition())
+                                .addValue("targetOffset", r.offset())
+                                .addValue("forced", r.forced())
+                                .addValue("by", r.replayedBy()))
+                        .toArray(SqlParameterSource[]::new));
     }
 
     private static UUID uuidOrNull(String text) {
@@ -64,6 +77,9 @@ class ReplayLedger {
             return null;
         }
     }
+
+    /** A dead letter sent back to {@code topic}, landing at {@code partition} and {@code offset}. */
+    record Replay(DeadLetter record, String topic, int partition, long offset, boolean forced, String replayedBy) {}
 
     static String key(DeadLetter record) {
         return record.partition() + ":" + record.offset();
