@@ -39,6 +39,8 @@ class OperationsEndpointsTests extends NotificationIntegrationTest {
                     .contains("pushpipe_events_consumed_total")
                     .contains("pushpipe_notifications_sent_total")
                     .contains("resilience4j_circuitbreaker_state")
+                    .contains("pushpipe_receipts_oldest_unchecked_age_seconds")
+                    .contains("pushpipe_tokens_quarantined")
                     .contains("kafka_consumer_fetch_manager_records_lag_max");
         });
     }

@@ -28,12 +28,13 @@ public class TokenHygiene implements HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(TokenHygiene.class);
 
-    private static final String RECENT_DEACTIVATIONS = """
-            select count(*) from push_tokens
-            where deactivation_reason = 'DeviceNotRegistered' and deactivated_at > :since
+    private static final String COUNTS = """
+            select count(*) filter (where deactivation_reason = 'DeviceNotRegistered'
+                                    and deactivated_at > :since) as recent,
+                   count(*) filter (where active) as active,
+                   count(*) filter (where active and quarantined_at is not null) as held
+            from push_tokens
             """;
-
-    private static final String ACTIVE = "select count(*) from push_tokens where active";
 
     private static final String QUARANTINED = """
             select count(*) from push_tokens where active and quarantined_at is not null
@@ -82,13 +83,14 @@ public class TokenHygiene implements HealthIndicator {
         if (tokens.isEmpty()) {
             return 0;
         }
-        long recent = jdbc.sql(RECENT_DEACTIVATIONS)
+        Counts counts = jdbc.sql(COUNTS)
                 .param("since", java.sql.Timestamp.from(clock.instant().minus(settings.deactivationWindow())))
-                .query(Long.class)
+                .query((rs, row) -> new Counts(rs.getLong("recent"), rs.getLong("active"), rs.getLong("held")))
                 .single();
-        long active = jdbc.sql(ACTIVE).query(Long.class).single();
+        long recent = counts.recent();
+        long active = counts.active();
+        long held = counts.held();
         long allowed = Math.max(settings.minWaveSize(), (long) Math.ceil(active * settings.maxDeactivationShare()));
-        long held = quarantined();
         if (held > 0 || recent + tokens.size() > allowed) {
             int quarantined = jdbc.sql(QUARANTINE)
                     .param("reason", NOT_REGISTERED)
@@ -136,4 +138,7 @@ public class TokenHygiene implements HealthIndicator {
                 .withDetail("maxDeactivationShare", settings.maxDeactivationShare())
                 .build();
     }
+
+    /** Deactivations within the window, active tokens and quarantined ones, read in one query. */
+    private record Counts(long recent, long active, long held) {}
 }

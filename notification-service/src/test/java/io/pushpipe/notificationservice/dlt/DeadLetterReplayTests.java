@@ -87,6 +87,15 @@ class DeadLetterReplayTests extends NotificationIntegrationTest {
                         .param("page", "1"))
                 .andExpect(jsonPath("$.records.length()").value(1))
                 .andExpect(jsonPath("$.total").value(org.hamcrest.Matchers.greaterThanOrEqualTo(3)));
+        mvc.perform(get("/admin/dlt")
+                        .param("receiver_id", events.get(0).receiverId().toString())
+                        .param("exception", "deadletterexception")
+                        .param("until", Instant.now().plusSeconds(60).toString()))
+                .andExpect(jsonPath("$.total").value(1));
+        mvc.perform(get("/admin/dlt")
+                        .param("receiver_id", events.get(0).receiverId().toString())
+                        .param("until", Instant.now().minusSeconds(3600).toString()))
+                .andExpect(jsonPath("$.total").value(0));
         mvc.perform(get("/admin/dlt").param("reason", "NO_SUCH_REASON"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.total").value(0));
