@@ -57,6 +57,11 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(invalid(List.of(new FieldProblem(e.field(), e.rule()))));
     }
 
+    @ExceptionHandler
+    ResponseEntity<ProblemDetail> handleForbidden(ForbiddenException e) {
+        return ResponseEntity.status(HttpStatus.FORBIDDEN).body(forbidden(e.permission(), e.getMessage()));
+    }
+
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(
             HttpMessageNotReadableException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
@@ -114,6 +119,14 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         problem.setDetail("The request failed and nothing was stored. Retry it; if it keeps failing, report the time "
                 + "of the request to the pushpipe operators.");
         return ResponseEntity.internalServerError().body(problem);
+    }
+
+    /** A 403 answer: {@code missing_permission} names what the caller lacks. */
+    public static ProblemDetail forbidden(String permission, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, detail);
+        problem.setTitle("Forbidden");
+        problem.setProperty("missing_permission", permission);
+        return problem;
     }
 
     static ProblemDetail tooLarge(RequestTooLargeException e) {

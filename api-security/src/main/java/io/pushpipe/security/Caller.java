@@ -1,0 +1,50 @@
+package io.pushpipe.security;
+
+import io.pushpipe.problems.ForbiddenException;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.security.oauth2.jwt.Jwt;
+
+/**
+ * The verified caller of a request: a controller declares a {@code Caller} parameter to get it.
+ *
+ * @param subject the token's {@code sub}, empty for a service key
+ * @param role the token's role ({@code authenticated}, {@code service_role}, ...)
+ */
+public record Caller(Optional<String> subject, String role) {
+
+    static Caller of(Jwt jwt, String roleClaim) {
+        return new Caller(
+                Optional.ofNullable(jwt.getSubject()),
+                Optional.ofNullable(jwt.getClaimAsString(roleClaim)).orElse(""));
+    }
+
+    public boolean isServiceRole() {
+        return DevelopmentTokens.SERVICE_ROLE.equals(role);
+    }
+
+    /** Whether the caller is this user, or the back end acting for any user. */
+    public boolean mayActFor(UUID userId) {
+        return isServiceRole()
+                || subject.filter(userId.toString()::equalsIgnoreCase).isPresent();
+    }
+
+    /**
+     * Refuses with 403 unless the caller is this user or {@code service_role}.
+     *
+     * @param field the request field that names the user, for the answer
+     */
+    public void requireActingFor(UUID userId, String field) {
+        if (!mayActFor(userId)) {
+            throw new ForbiddenException(
+                    "act for another user",
+                    "Your token's subject (" + subject.orElse("none") + ") is not " + field + " " + userId
+                            + ". Only the user themself, or the back end with the service_role role, may do this.");
+        }
+    }
+
+    /** How audit records name the caller: the subject, else the role. */
+    public String name() {
+        return subject.orElse(role);
+    }
+}

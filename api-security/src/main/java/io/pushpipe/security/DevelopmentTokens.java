@@ -1,0 +1,72 @@
+package io.pushpipe.security;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+
+/**
+ * Tokens shaped like Supabase's, signed with the well-known development secret that only the {@code local}
+ * and {@code test} profiles accept: the local stack prints them, the tests and the benchmark use them.
+ */
+public final class DevelopmentTokens {
+
+    /** Public on purpose: a service outside the local and test profiles refuses to start with it. */
+    public static final String SECRET = "pushpipe-local-development-secret-do-not-use-in-production";
+
+    public static final String AUTHENTICATED = "authenticated";
+    public static final String SERVICE_ROLE = "service_role";
+    private static final String ISSUER = "pushpipe-local";
+
+    private DevelopmentTokens() {}
+
+    /** A signed-in user's access token, as Supabase Auth issues it. */
+    public static String user(UUID userId, Duration validity) {
+        return sign(new JWTClaimsSet.Builder()
+                .subject(userId.toString())
+                .audience(AUTHENTICATED)
+                .claim("role", AUTHENTICATED)
+                .issuer(ISSUER)
+                .issueTime(new Date())
+                .expirationTime(Date.from(Instant.now().plus(validity)))
+                .build());
+    }
+
+    /** A back-end key like Supabase's service key: role {@code service_role}, no subject, no audience. */
+    public static String serviceRole(Duration validity) {
+        return sign(new JWTClaimsSet.Builder()
+                .claim("role", SERVICE_ROLE)
+                .issuer(ISSUER)
+                .issueTime(new Date())
+                .expirationTime(Date.from(Instant.now().plus(validity)))
+                .build());
+    }
+
+    /** Signs any claims with {@link #SECRET}: the tests build expired, early and wrong-audience tokens. */
+    public static String sign(JWTClaimsSet claims) {
+        return sign(claims, SECRET);
+    }
+
+    /** Signs the claims with HS256 and the given secret. */
+    public static String sign(JWTClaimsSet claims, String secret) {
+        SignedJWT jwt = new SignedJWT(
+                new JWSHeader.Builder(JWSAlgorithm.HS256)
+                        .type(JOSEObjectType.JWT)
+                        .build(),
+                claims);
+        try {
+            jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("Cannot sign a token: " + e.getMessage(), e);
+        }
+        return jwt.serialize();
+    }
+}
