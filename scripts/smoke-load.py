@@ -5,20 +5,22 @@ Registers 50 demo devices, posts N messages round-robin to them from C threads (
 reads the sandbox's /api/notifications and prints the portal's POST latency and the end-to-end
 latency from the message's created_at to the sandbox receiving the push.
 
+    source .local-stack/tokens.env
     python3 scripts/smoke-load.py 1000 1 run1     # N, C, a run name (keeps runs' devices apart)
 
 Not a benchmark: everything shares one JVM and the 2 cores with this script.
 """
-import json, sys, threading, time, urllib.request, uuid
+import json, os, sys, threading, time, urllib.request, uuid
 from datetime import datetime
+HEADERS = {'Content-Type': 'application/json', 'Authorization': 'Bearer ' + os.environ['ADMIN_TOKEN']}
 N = int(sys.argv[1]); CONC = int(sys.argv[2])
 RUN = sys.argv[3]
 CANDS = [str(uuid.uuid5(uuid.NAMESPACE_DNS, f"{RUN}-{i}")) for i in range(50)]
 for i, c in enumerate(CANDS):
-    req = urllib.request.Request('http://localhost:8081/push-tokens', data=json.dumps({"user_id": c, "expo_token": f"ExponentPushToken[{RUN}-{i}]"}).encode(), headers={'Content-Type': 'application/json'})
+    req = urllib.request.Request('http://localhost:8081/push-tokens', data=json.dumps({"user_id": c, "expo_token": f"ExponentPushToken[{RUN}-{i}]"}).encode(), headers=HEADERS)
     urllib.request.urlopen(req).read()
 def post(url, body):
-    req = urllib.request.Request(url, data=json.dumps(body).encode(), headers={'Content-Type': 'application/json'})
+    req = urllib.request.Request(url, data=json.dumps(body).encode(), headers=HEADERS)
     t = time.perf_counter(); r = urllib.request.urlopen(req); data = json.loads(r.read()); return time.perf_counter() - t, data
 lat = []; ids = {}
 lock = threading.Lock()

@@ -50,6 +50,12 @@ public final class DltCli {
             description = "who replays, recorded with every replay (default: ${DEFAULT-VALUE})")
     String operator;
 
+    @Option(
+            names = "--token",
+            defaultValue = "${env:PUSHPIPE_TOKEN:-}",
+            description = "a service_role bearer token (default: $PUSHPIPE_TOKEN; the local stack prints one)")
+    String token;
+
     @Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -70,10 +76,15 @@ public final class DltCli {
 
     /** Calls the admin API; an error answer is printed from its problem detail and ends with exit code 1. */
     JsonNode call(HttpRequest.Builder request) {
+        if (token == null || token.isBlank()) {
+            throw new CliFailure("no token: set PUSHPIPE_TOKEN (or --token) to a service_role token; the local stack"
+                    + " prints one as the admin token.");
+        }
         try {
             HttpResponse<String> response = http.send(
                     request.header("Accept", "application/json")
                             .header("X-Operator", operator)
+                            .header("Authorization", "Bearer " + token)
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = JSON.readTree(response.body());

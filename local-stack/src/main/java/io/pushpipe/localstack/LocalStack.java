@@ -35,6 +35,7 @@ public final class LocalStack implements AutoCloseable {
     private EmbeddedPostgres postgres;
     private EmbeddedKafkaKraftBroker kafka;
     private ExpoSandbox sandbox;
+    private DemoTokens tokens;
     private ConfigurableApplicationContext messageService;
     private ConfigurableApplicationContext notificationService;
 
@@ -87,6 +88,17 @@ public final class LocalStack implements AutoCloseable {
         notificationService =
                 run(NotificationServiceApplication.class, "notification-service", settings.notificationServicePort());
         started.add(notificationService);
+        tokens = DemoTokens.issue();
+        tokens.writeTo(tokensFile());
+    }
+
+    /** The demo tokens as shell exports, to {@code source} before the README's curl commands. */
+    public Path tokensFile() {
+        return settings.dataDirectory().resolve("tokens.env").toAbsolutePath();
+    }
+
+    public DemoTokens tokens() {
+        return tokens;
     }
 
     private EmbeddedPostgres startPostgres() {
@@ -109,6 +121,8 @@ public final class LocalStack implements AutoCloseable {
     private ConfigurableApplicationContext run(Class<?> application, String name, int port) {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.config.name=" + name,
+                // The local profile accepts tokens signed with the development secret: the demo tokens.
+                "--spring.profiles.active=local",
                 // Both services share one logging system: the logger name tells them apart, not the
                 // application name, and the in-process broker's own chatter stays out of the way.
                 "--logging.include-application-name=false",
@@ -157,10 +171,16 @@ public final class LocalStack implements AutoCloseable {
                    Expo sandbox          %s   <- open it to see the phones
                    PostgreSQL            %s (user postgres), data in %s
                    Kafka                 %s
-                 Try it:
-                   curl -s %s/push-tokens -H 'Content-Type: application/json' \\
+                 Demo tokens (development secret, valid 30 days), also in %s:
+                   export EMPLOYER_TOKEN=%s
+                   export CANDIDATE_TOKEN=%s
+                   export ADMIN_TOKEN=%s
+                 Try it (after: source %s):
+                   curl -s %s/push-tokens -H "Authorization: Bearer $CANDIDATE_TOKEN" \\
+                     -H 'Content-Type: application/json' \\
                      -d '{"user_id":"%s","expo_token":"ExponentPushToken[demo-candidate-phone]"}'
-                   curl -s %s/message/send-message -H 'Content-Type: application/json' \\
+                   curl -s %s/message/send-message -H "Authorization: Bearer $EMPLOYER_TOKEN" \\
+                     -H 'Content-Type: application/json' \\
                      -d '{"sender_id":"%s","receiver_id":"%s","message_type":"zoom_link","content":"Interview on Monday at 10:00"}'
                  Stop with Ctrl-C. Start afresh: rm -rf %s
                 ==========================================================================
@@ -173,6 +193,11 @@ public final class LocalStack implements AutoCloseable {
                         postgres.getJdbcUrl("postgres", "postgres"),
                         settings.dataDirectory(),
                         kafka.getBrokersAsString(),
+                        tokensFile(),
+                        tokens.employer(),
+                        tokens.candidate(),
+                        tokens.admin(),
+                        tokensFile(),
                         notifications,
                         DemoUsers.CANDIDATE,
                         messages,

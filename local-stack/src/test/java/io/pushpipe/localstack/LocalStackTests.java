@@ -60,17 +60,21 @@ class LocalStackTests {
     @Test
     @Order(1)
     void theReadmeWalkThroughDeliversOneNotificationOfEachType() throws Exception {
-        HttpResponse<String> registered =
-                post(stack.notificationServicePort(), "/push-tokens", """
+        HttpResponse<String> registered = post(
+                stack.notificationServicePort(), "/push-tokens", stack.tokens().candidate(), """
                 {"user_id": "%s", "expo_token": "ExponentPushToken[demo-candidate-phone]", "platform": "ios"}
-                """.formatted(LocalStack.DemoUsers.CANDIDATE));
+                """.formatted(
+                                LocalStack.DemoUsers.CANDIDATE));
         assertThat(registered.statusCode()).isIn(200, 201);
 
         for (String type : List.of("text", "zoom_link", "form_link", "status_update")) {
-            HttpResponse<String> sent = post(stack.messageServicePort(), "/message/send-message", """
+            HttpResponse<String> sent = post(
+                    stack.messageServicePort(),
+                    "/message/send-message",
+                    stack.tokens().employer(),
+                    """
                     {"sender_id": "%s", "receiver_id": "%s", "message_type": "%s", "content": "Demo %s message"}
-                    """.formatted(
-                            LocalStack.DemoUsers.EMPLOYER, LocalStack.DemoUsers.CANDIDATE, type, type));
+                    """.formatted(LocalStack.DemoUsers.EMPLOYER, LocalStack.DemoUsers.CANDIDATE, type, type));
             assertThat(sent.statusCode()).isEqualTo(201);
         }
 
@@ -82,7 +86,31 @@ class LocalStackTests {
         assertThat(stack.banner())
                 .contains("http://localhost:" + stack.messageServicePort())
                 .contains("http://localhost:" + stack.sandbox().port())
-                .contains(data.toString());
+                .contains(data.toString())
+                .contains("export ADMIN_TOKEN=" + stack.tokens().admin());
+        assertThat(Files.readString(stack.tokensFile()))
+                .contains("export EMPLOYER_TOKEN=" + stack.tokens().employer())
+                .contains("export CANDIDATE_TOKEN=" + stack.tokens().candidate());
+    }
+
+    @Test
+    @Order(3)
+    void theCandidateCannotPostAsTheEmployerNorReadTheDeadLetters() throws Exception {
+        HttpResponse<String> impersonation = post(
+                stack.messageServicePort(),
+                "/message/send-message",
+                stack.tokens().candidate(),
+                """
+                {"sender_id": "%s", "receiver_id": "%s", "message_type": "text", "content": "I am the employer"}
+                """.formatted(LocalStack.DemoUsers.EMPLOYER, LocalStack.DemoUsers.CANDIDATE));
+        HttpResponse<String> deadLetters = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + stack.notificationServicePort() + "/admin/dlt"))
+                        .header("Authorization", "Bearer " + stack.tokens().candidate())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(impersonation.statusCode()).isEqualTo(403);
+        assertThat(deadLetters.statusCode()).isEqualTo(403);
     }
 
     @Test
@@ -126,10 +154,11 @@ class LocalStackTests {
         }
     }
 
-    private HttpResponse<String> post(int port, String path, String json) throws Exception {
+    private HttpResponse<String> post(int port, String path, String token, String json) throws Exception {
         return http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                         .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + token)
                         .POST(HttpRequest.BodyPublishers.ofString(json))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -2,6 +2,12 @@ package io.pushpipe.messageservice;
 
 import io.pushpipe.problems.ApiErrors;
 import io.pushpipe.problems.RequestSizeLimitFilter;
+import io.pushpipe.security.AccessRules;
+import io.pushpipe.security.ApiSecurity;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -12,12 +18,20 @@ import tools.jackson.databind.json.JsonMapper;
 /** The portal's HTTP API: stores messages and publishes {@code MessageSent} events through an outbox. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(ApiErrors.class)
+@Import({ApiErrors.class, ApiSecurity.class})
+@SecurityScheme(name = "supabase", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
+@OpenAPIDefinition(security = @SecurityRequirement(name = "supabase"))
 public class MessageServiceApplication {
 
     @Bean
     RequestSizeLimitFilter requestSizeLimitFilter(MessageServiceProperties properties, JsonMapper json) {
         return new RequestSizeLimitFilter(properties.api().maxRequestSize(), json);
+    }
+
+    /** Every endpoint is for signed-in users; whose data they touch is checked in the controller. */
+    @Bean
+    AccessRules accessRules() {
+        return rules -> {};
     }
 
     public static void main(String[] args) {

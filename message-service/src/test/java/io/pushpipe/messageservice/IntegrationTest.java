@@ -1,8 +1,10 @@
 package io.pushpipe.messageservice;
 
+import io.pushpipe.testsupport.ServiceRoleByDefault;
 import io.pushpipe.testsupport.SharedInfrastructure;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -16,6 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "pushpipe.outbox.poll-interval=10m")
 @AutoConfigureMockMvc
+@Import(ServiceRoleByDefault.class)
 public abstract class IntegrationTest {
 
     @DynamicPropertySource

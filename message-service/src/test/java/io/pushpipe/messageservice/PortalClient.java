@@ -1,5 +1,6 @@
 package io.pushpipe.messageservice;
 
+import io.pushpipe.testsupport.TestTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -25,6 +26,7 @@ public final class PortalClient {
                 """.formatted(sender, receiver, content);
         HttpRequest request = HttpRequest.newBuilder(sendMessage)
                 .header("Content-Type", "application/json")
+                .header("Authorization", TestTokens.serviceRole())
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .build();
         try {

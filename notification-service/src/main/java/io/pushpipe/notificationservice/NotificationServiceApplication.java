@@ -2,6 +2,13 @@ package io.pushpipe.notificationservice;
 
 import io.pushpipe.problems.ApiErrors;
 import io.pushpipe.problems.RequestSizeLimitFilter;
+import io.pushpipe.security.AccessRules;
+import io.pushpipe.security.ApiSecurity;
+import io.pushpipe.security.DevelopmentTokens;
+import io.swagger.v3.oas.annotations.OpenAPIDefinition;
+import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.security.SecurityScheme;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -14,7 +21,9 @@ import tools.jackson.databind.json.JsonMapper;
 /** Consumes {@code MessageSent} events and delivers push notifications through the Expo Push API. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import(ApiErrors.class)
+@Import({ApiErrors.class, ApiSecurity.class})
+@SecurityScheme(name = "supabase", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
+@OpenAPIDefinition(security = @SecurityRequirement(name = "supabase"))
 @EnableScheduling
 public class NotificationServiceApplication {
 
@@ -24,6 +33,13 @@ public class NotificationServiceApplication {
     @Bean
     RequestSizeLimitFilter requestSizeLimitFilter(JsonMapper json) {
         return new RequestSizeLimitFilter(MAX_REQUEST_SIZE, json);
+    }
+
+    /** Test pushes, delivery status and everything under /admin are for the back end and operators. */
+    @Bean
+    AccessRules accessRules() {
+        return rules -> rules.requestMatchers("/test-push-notification/**", "/notifications", "/admin/**")
+                .hasRole(DevelopmentTokens.SERVICE_ROLE);
     }
 
     public static void main(String[] args) {

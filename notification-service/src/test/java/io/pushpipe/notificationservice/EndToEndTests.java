@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.pushpipe.exposandbox.ReceivedNotification;
 import io.pushpipe.messageservice.MessageServiceApplication;
 import io.pushpipe.testsupport.SharedInfrastructure;
+import io.pushpipe.testsupport.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -94,7 +95,9 @@ class EndToEndTests extends NotificationIntegrationTest {
                 .contains("✅ Push notification sent successfully")
                 .doesNotContain(content)
                 .doesNotContain("secret-")
-                .doesNotContain(device);
+                .doesNotContain(device)
+                .as("no bearer token (every JWT starts with eyJ) is logged")
+                .doesNotContain("eyJ");
     }
 
     private static HttpResponse<String> post(UUID sender, UUID receiver, String type, String content) throws Exception {
@@ -114,6 +117,7 @@ class EndToEndTests extends NotificationIntegrationTest {
                 .send(
                         HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/message/send-message"))
                                 .header("Content-Type", "application/json")
+                                .header("Authorization", TestTokens.user(sender))
                                 .POST(HttpRequest.BodyPublishers.ofString(json))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());

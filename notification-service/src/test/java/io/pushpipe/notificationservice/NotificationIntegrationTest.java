@@ -6,6 +6,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import io.pushpipe.common.MessageSent;
 import io.pushpipe.exposandbox.ExpoSandbox;
+import io.pushpipe.testsupport.ServiceRoleByDefault;
 import io.pushpipe.testsupport.SharedInfrastructure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +15,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -40,6 +42,7 @@ import org.springframework.test.web.servlet.MockMvc;
             "pushpipe.retention.interval=1h"
         })
 @AutoConfigureMockMvc
+@Import(ServiceRoleByDefault.class)
 public abstract class NotificationIntegrationTest {
 
     protected static final ExpoSandbox EXPO = startSandbox();

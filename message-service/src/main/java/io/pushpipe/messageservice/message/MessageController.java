@@ -1,6 +1,8 @@
 package io.pushpipe.messageservice.message;
 
+import io.pushpipe.problems.ForbiddenException;
 import io.pushpipe.problems.InvalidFieldException;
+import io.pushpipe.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -44,6 +46,10 @@ class MessageController {
             description = "A field is missing or invalid; the problem names it",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(
+            responseCode = "403",
+            description = "The token's subject is not sender_id (and its role is not service_role)",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
             responseCode = "413",
             description = "The body is larger than the configured limit",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
@@ -52,7 +58,8 @@ class MessageController {
             description = "The database is unreachable; nothing was stored",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @PostMapping(path = "/send-message", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<MessageCreated> sendMessage(@Valid @RequestBody SendMessageRequest request) {
+    ResponseEntity<MessageCreated> sendMessage(@Valid @RequestBody SendMessageRequest request, Caller caller) {
+        caller.requireActingFor(request.senderId(), "sender_id");
         if (request.senderId().equals(request.receiverId())) {
             throw new InvalidFieldException("receiver_id", "must differ from sender_id");
         }
@@ -69,13 +76,23 @@ class MessageController {
     @Operation(summary = "Read a stored message")
     @ApiResponse(responseCode = "200", description = "The message")
     @ApiResponse(
+            responseCode = "403",
+            description = "The caller is neither the sender nor the receiver (nor service_role)",
+            content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
+    @ApiResponse(
             responseCode = "404",
             description = "No message has this id",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @GetMapping("/{id}")
-    Message getMessage(@PathVariable UUID id) {
-        return messages.findById(id)
+    Message getMessage(@PathVariable UUID id, Caller caller) {
+        Message message = messages.findById(id)
                 .orElseThrow(
                         () -> new ResponseStatusException(HttpStatus.NOT_FOUND, "No message has the id " + id + "."));
+        if (!caller.mayActFor(message.senderId()) && !caller.mayActFor(message.receiverId())) {
+            throw new ForbiddenException(
+                    "read another user's message",
+                    "Only the sender, the receiver or the service_role role may read message " + id + ".");
+        }
+        return message;
     }
 }

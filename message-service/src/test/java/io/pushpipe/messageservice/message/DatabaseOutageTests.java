@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pushpipe.messageservice.PortalClient;
 import io.pushpipe.testsupport.SharedInfrastructure;
+import io.pushpipe.testsupport.TestTokens;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
@@ -88,6 +89,7 @@ class DatabaseOutageTests {
         return HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/message/" + messageId))
+                                .header("Authorization", TestTokens.serviceRole())
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
     }

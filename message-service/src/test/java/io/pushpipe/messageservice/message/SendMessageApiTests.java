@@ -10,6 +10,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.pushpipe.messageservice.IntegrationTest;
+import io.pushpipe.testsupport.TestTokens;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -207,6 +208,7 @@ class SendMessageApiTests extends IntegrationTest {
                 .getBytes(StandardCharsets.UTF_8);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/message/send-message"))
                 .header("Content-Type", "application/json")
+                .header("Authorization", TestTokens.serviceRole())
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(json)))
                 .build();
 

@@ -8,6 +8,7 @@ import io.pushpipe.common.MessageSentCodec;
 import io.pushpipe.common.Topics;
 import io.pushpipe.messageservice.PortalClient;
 import io.pushpipe.testsupport.SharedInfrastructure;
+import io.pushpipe.testsupport.TestTokens;
 import io.pushpipe.testsupport.TopicReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -122,6 +123,7 @@ class KafkaOutageTests {
 
     private String outboxHealth() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health/outbox"))
+                .header("Authorization", TestTokens.serviceRole())
                 .build();
         return HttpClient.newHttpClient()
                 .send(request, HttpResponse.BodyHandlers.ofString())

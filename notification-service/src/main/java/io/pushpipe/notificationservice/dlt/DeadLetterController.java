@@ -2,10 +2,12 @@ package io.pushpipe.notificationservice.dlt;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.pushpipe.problems.InvalidFieldException;
+import io.pushpipe.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import jakarta.validation.Valid;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.springframework.format.annotation.DateTimeFormat;
 import org.springframework.http.HttpStatus;
@@ -86,12 +88,15 @@ class DeadLetterController {
     @PostMapping(path = "/replay", consumes = MediaType.APPLICATION_JSON_VALUE)
     ReplayResult replay(
             @Valid @RequestBody ReplayRequest request,
-            @RequestHeader(name = "X-Operator", defaultValue = "unknown") String operator) {
+            @RequestHeader(name = "X-Operator", required = false) String operator,
+            Caller caller) {
         if (!request.selectsSomething()) {
             throw new InvalidFieldException(
                     "records", "select what to replay with records, event_ids or filter ({} selects everything)");
         }
-        return replayer.replay(request, operator);
+        return replayer.replay(
+                request,
+                caller.subject().or(() -> Optional.ofNullable(operator)).orElse(caller.name()));
     }
 
     /** A page of {@link #list} results; {@code truncated} when the DLT was larger than one scan reads. */

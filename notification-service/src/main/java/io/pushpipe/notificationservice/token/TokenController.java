@@ -2,6 +2,7 @@ package io.pushpipe.notificationservice.token;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.pushpipe.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import jakarta.validation.Valid;
@@ -25,7 +26,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The app registers its Expo push token for the signed-in user, and unregisters it on sign-out. */
+/**
+ * The app registers its Expo push token for the signed-in user, and unregisters it on sign-out. A user
+ * manages only their own tokens; {@code service_role} manages anyone's.
+ */
 @RestController
 @RequestMapping(path = "/push-tokens", produces = MediaType.APPLICATION_JSON_VALUE)
 class TokenController {
@@ -43,7 +47,8 @@ class TokenController {
             description = "201 when the token is new, 200 when it was known (it moves to this user and is"
                     + " re-activated).")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<TokenView> register(@Valid @RequestBody RegisterToken request) {
+    ResponseEntity<TokenView> register(@Valid @RequestBody RegisterToken request, Caller caller) {
+        caller.requireActingFor(request.userId(), "user_id");
         TokenRegistry.Registration registration =
                 registry.register(request.userId(), request.expoToken(), request.platform());
         log.info(
@@ -58,7 +63,8 @@ class TokenController {
     @Operation(summary = "Unregister a token, for example when the user signs out; idempotent")
     @DeleteMapping("/{expoToken}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void unregister(@PathVariable String expoToken) {
+    void unregister(@PathVariable String expoToken, Caller caller) {
+        registry.ownerOf(expoToken).ifPresent(owner -> caller.requireActingFor(owner, "the token's user"));
         if (registry.deactivate(List.of(expoToken), "signed_out") > 0) {
             log.info("Push token unregistered token={}", ExpoTokens.mask(expoToken));
         }
@@ -66,7 +72,9 @@ class TokenController {
 
     @Operation(summary = "List a user's tokens, masked")
     @GetMapping
-    List<TokenView> list(@Parameter(description = "the user's id") @RequestParam("user_id") UUID userId) {
+    List<TokenView> list(
+            @Parameter(description = "the user's id") @RequestParam("user_id") UUID userId, Caller caller) {
+        caller.requireActingFor(userId, "user_id");
         return registry.tokensOf(userId).stream().map(TokenView::of).toList();
     }
 

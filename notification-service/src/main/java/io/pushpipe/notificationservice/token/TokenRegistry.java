@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -82,6 +83,14 @@ public class TokenRegistry {
                 .param("userId", userId)
                 .query(TokenRegistry::toPushToken)
                 .list();
+    }
+
+    /** The user the token is registered for, active or not. */
+    Optional<UUID> ownerOf(String expoToken) {
+        return jdbc.sql("select user_id from push_tokens where expo_token = :token")
+                .param("token", expoToken)
+                .query(UUID.class)
+                .optional();
     }
 
     /** The active devices of every given user, in one query; users without any are absent. */

@@ -9,6 +9,7 @@ import io.pushpipe.common.Topics;
 import io.pushpipe.dltcli.DltCli;
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
 import io.pushpipe.testsupport.SharedInfrastructure;
+import io.pushpipe.testsupport.TestTokens;
 import io.pushpipe.testsupport.TopicReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -100,16 +101,34 @@ class DltCliTests extends NotificationIntegrationTest {
         assertThat(run.err()).contains("404").contains("message-sent-dlt has no record at partition 0");
     }
 
+    @Test
+    void withoutAServiceRoleTokenItSaysWhatToSet() {
+        Run missing = runAs("", "list");
+        Run user = runAs(TestTokens.user(UUID.randomUUID()).substring("Bearer ".length()), "list");
+
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("no token: set PUSHPIPE_TOKEN (or --token) to a service_role token");
+        assertThat(user.exitCode()).isEqualTo(1);
+        assertThat(user.err())
+                .contains("403 Forbidden: GET /admin/dlt needs the role service_role; your token's role is"
+                        + " 'authenticated'.");
+    }
+
     private Run run(String... args) {
+        return runAs(TestTokens.serviceRole().substring("Bearer ".length()), args);
+    }
+
+    private Run runAs(String token, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = DltCli.commandLine();
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
-        String[] all = new String[args.length + 2];
+        String[] all = new String[args.length + 3];
         all[0] = "--url=http://localhost:" + port;
         all[1] = "--operator=test";
-        System.arraycopy(args, 0, all, 2, args.length);
+        all[2] = "--token=" + token;
+        System.arraycopy(args, 0, all, 3, args.length);
         int exitCode = cli.execute(all);
         return new Run(exitCode, out.toString(), err.toString());
     }

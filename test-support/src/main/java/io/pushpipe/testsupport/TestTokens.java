@@ -1,0 +1,23 @@
+package io.pushpipe.testsupport;
+
+import io.pushpipe.security.DevelopmentTokens;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Bearer tokens the test profile accepts, as {@code Authorization} header values. */
+public final class TestTokens {
+
+    private static final String SERVICE_ROLE = DevelopmentTokens.serviceRole(Duration.ofDays(1));
+
+    private TestTokens() {}
+
+    /** The portal's back end or an operator: may do everything. */
+    public static String serviceRole() {
+        return "Bearer " + SERVICE_ROLE;
+    }
+
+    /** A signed-in user of the app or the portal. */
+    public static String user(UUID userId) {
+        return "Bearer " + DevelopmentTokens.user(userId, Duration.ofHours(1));
+    }
+}
