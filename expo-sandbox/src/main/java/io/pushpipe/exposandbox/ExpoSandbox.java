@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -67,8 +68,9 @@ public final class ExpoSandbox implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor;
     private final Clock clock;
-    private final List<ReceivedNotification> notifications = new CopyOnWriteArrayList<>();
-    private final List<ReceivedRequest> requests = new CopyOnWriteArrayList<>();
+    // Appends must stay O(1): the benchmark sends hundreds of thousands of notifications.
+    private final List<ReceivedNotification> notifications = Collections.synchronizedList(new ArrayList<>());
+    private final List<ReceivedRequest> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<List<String>> receiptRequests = new CopyOnWriteArrayList<>();
     private final Map<String, ReceivedNotification> tickets = new java.util.concurrent.ConcurrentHashMap<>();
     private final Deque<Fault> scriptedFaults = new ArrayDeque<>();
@@ -154,6 +156,11 @@ public final class ExpoSandbox implements AutoCloseable {
     /** Notifications accepted with an ok ticket, in arrival order. */
     public List<ReceivedNotification> notifications() {
         return List.copyOf(notifications);
+    }
+
+    /** How many notifications were accepted, without copying them. */
+    public int notificationCount() {
+        return notifications.size();
     }
 
     /** Every send request, whatever its answer, in arrival order. */
@@ -345,7 +352,7 @@ public final class ExpoSandbox implements AutoCloseable {
     private void handleNotifications(HttpExchange exchange) throws IOException {
         try {
             ArrayNode list = JSON.createArrayNode();
-            for (ReceivedNotification n : notifications) {
+            for (ReceivedNotification n : notifications()) {
                 ObjectNode item = list.addObject();
                 item.put("to", n.to());
                 item.put("title", n.title());

@@ -261,6 +261,8 @@ public class OutboxRelay implements SmartLifecycle {
                 break; // the broker is unreachable: do not wait out max.block.ms once per record
             }
         }
+        // The whole batch is in hand: send it now rather than after linger.ms.
+        kafka.flush();
         try {
             CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
                     .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
