@@ -198,11 +198,13 @@ public final class ExpoSandbox implements AutoCloseable {
     }
 
     private void handleSend(HttpExchange exchange) throws IOException {
+        // Expo counts a request against the rate limit when it arrives, not when it has been read and parsed.
+        long arrivedAt = clock.millis();
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
         try {
             pause();
-            Answer answer = send(exchange);
+            Answer answer = send(exchange, arrivedAt);
             reply(exchange, answer);
         } finally {
             inFlight.decrementAndGet();
@@ -210,7 +212,7 @@ public final class ExpoSandbox implements AutoCloseable {
         }
     }
 
-    private Answer send(HttpExchange exchange) throws IOException {
+    private Answer send(HttpExchange exchange, long arrivedAt) throws IOException {
         boolean gzipped = "gzip".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Content-Encoding"));
         String authorization = exchange.getRequestHeaders().getFirst("Authorization");
         byte[] body = readBody(exchange, gzipped);
@@ -258,7 +260,7 @@ public final class ExpoSandbox implements AutoCloseable {
                     gzipped,
                     authorization);
         }
-        if (!admitted(byProject.keySet().stream().findFirst().orElse(DEFAULT_PROJECT), count)) {
+        if (!admitted(byProject.keySet().stream().findFirst().orElse(DEFAULT_PROJECT), count, arrivedAt)) {
             return record(
                     Answer.error(
                             429,
@@ -431,16 +433,18 @@ public final class ExpoSandbox implements AutoCloseable {
         return Optional.ofNullable(scriptedFaults.poll());
     }
 
-    private synchronized boolean admitted(String project, int count) {
+    private synchronized boolean admitted(String project, int count, long now) {
         if (rateLimitPerSecond <= 0) {
             return true;
         }
-        long now = clock.millis();
         Deque<long[]> window = sentPerProject.computeIfAbsent(project, p -> new ArrayDeque<>());
         while (!window.isEmpty() && window.peekFirst()[0] <= now - 1000) {
             window.pollFirst();
         }
-        long sent = window.stream().mapToLong(entry -> entry[1]).sum();
+        long sent = window.stream()
+                .filter(entry -> entry[0] > now - 1000)
+                .mapToLong(entry -> entry[1])
+                .sum();
         if (sent + count > rateLimitPerSecond) {
             return false;
         }
