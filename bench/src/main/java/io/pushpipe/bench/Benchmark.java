@@ -1,0 +1,319 @@
+package io.pushpipe.bench;
+
+import io.pushpipe.exposandbox.ExpoSandbox;
+import io.pushpipe.exposandbox.ReceivedNotification;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs every scenario {@code runs} times, each run on a fresh pipeline, and writes the medians with every
+ * run's figures to {@code bench/results/benchmark.md} and {@code .json}.
+ *
+ * <pre>./pushpipe-bench [--runs 3] [--backlog 100000] [--limit-backlog 10000] [--candidates 5000] [--seconds 15] [--warm-up 60]
+ *     [--scenarios ingest,latency,recovery,capacity,limit] [--jfr]</pre>
+ */
+public final class Benchmark {
+
+    private static final Logger log = LoggerFactory.getLogger(Benchmark.class);
+    private static final int NO_CLIENT_LIMIT = 1_000_000;
+    private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Options options;
+    private final Path root;
+
+    private Benchmark(Options options, Path root) {
+        this.options = options;
+        this.root = root;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path root = Path.of("").toAbsolutePath();
+        Benchmark benchmark = new Benchmark(options, root);
+        List<Map<String, Double>> runs = new ArrayList<>();
+        for (int run = 1; run <= options.runs(); run++) {
+            log.info("▶ Run {} of {}", run, options.runs());
+            runs.add(benchmark.run(run));
+            Report.write(root.resolve("bench/results"), options, runs);
+        }
+        log.info("Report: {}", root.resolve("bench/results/benchmark.md"));
+        System.out.println(Files.readString(root.resolve("bench/results/benchmark.md")));
+        System.exit(0);
+    }
+
+    private Map<String, Double> run(int run) throws Exception {
+        Map<String, Double> figures = new LinkedHashMap<>();
+        Path logs = root.resolve("bench/target/logs/run-" + run);
+        try (Pipeline pipeline = new Pipeline(root, logs, options.jfr())) {
+            pipeline.startMessageService();
+            pipeline.startNotificationServices(1, NO_CLIENT_LIMIT);
+            pipeline.seedCandidates(options.candidates(), run);
+            Load load = new Load(pipeline);
+            log.info("Warming up the JVMs: 64 clients for {} s", options.warmUpSeconds());
+            load.closedLoop(64, Duration.ofSeconds(options.warmUpSeconds()), run * 1000L);
+            awaitQuiet(pipeline);
+            if (options.runs("ingest")) {
+                ingest(pipeline, load, figures, run);
+            }
+            if (options.runs("latency")) {
+                latency(pipeline, load, figures, run);
+            }
+            if (options.runs("recovery")) {
+                recovery(pipeline, load, figures, run);
+            }
+            if (options.runs("capacity")) {
+                for (int instances = 1; instances <= 3; instances++) {
+                    capacity(pipeline, instances, figures, run);
+                }
+            }
+            if (options.runs("limit")) {
+                atExpoLimit(pipeline, figures, run);
+            }
+            memory(pipeline, figures);
+        }
+        log.info("Run {}: {}", run, figures);
+        return figures;
+    }
+
+    private void ingest(Pipeline pipeline, Load load, Map<String, Double> figures, int run) throws Exception {
+        for (int clients : List.of(16, 64)) {
+            pipeline.expo().reset();
+            Map<String, Double> cpuBefore = CpuTime.snapshot(pipeline);
+            Load.Outcome outcome =
+                    load.closedLoop(clients, Duration.ofSeconds(options.seconds()), run * 100L + clients);
+            awaitNotifications(pipeline.expo(), outcome.expectedNotifications.get());
+            Map<String, Double> cpuAfter = CpuTime.snapshot(pipeline);
+            String key = "ingest_c" + clients;
+            figures.put(key + "_rps", outcome.requestsPerSecond());
+            percentiles(figures, key, outcome.postMillis);
+            figures.put(key + "_errors", (double) outcome.refused.get());
+            cpuAfter.forEach((process, seconds) -> figures.put(
+                    key + "_cpu_ms_" + process, (seconds - cpuBefore.get(process)) * 1000 / outcome.accepted.get()));
+        }
+    }
+
+    private void latency(Pipeline pipeline, Load load, Map<String, Double> figures, int run) {
+        for (int rate : List.of(100, 300, 1000)) {
+            pipeline.expo().reset();
+            ServiceProcess notifications = pipeline.notificationServices().get(0);
+            Map<String, Double> relayBefore = Metrics.scrape(pipeline.messageService());
+            Map<String, Double> deliveryBefore = Metrics.scrape(notifications);
+            Load.Outcome outcome = load.openLoop(
+                    rate, Duration.ofSeconds(Math.max(20, options.seconds())), run * 10L + rate, Map.of());
+            awaitNotifications(pipeline.expo(), outcome.expectedNotifications.get());
+            List<Double> endToEnd = new ArrayList<>();
+            for (ReceivedNotification notification : pipeline.expo().notifications()) {
+                Instant posted =
+                        outcome.postedAt.get(String.valueOf(notification.data().get("messageId")));
+                if (posted != null) {
+                    endToEnd.add(
+                            Duration.between(posted, notification.receivedAt()).toNanos() / 1e6);
+                }
+            }
+            String key = "e2e_r" + rate;
+            Map<String, Double> relayAfter = Metrics.scrape(pipeline.messageService());
+            Map<String, Double> deliveryAfter = Metrics.scrape(notifications);
+            figures.put(
+                    key + "_relay_ms",
+                    Metrics.meanMillis(relayBefore, relayAfter, "pushpipe_outbox_publish_latency_seconds"));
+            figures.put(
+                    key + "_listener_ms",
+                    Metrics.meanMillis(deliveryBefore, deliveryAfter, "spring_kafka_listener_seconds"));
+            figures.put(
+                    key + "_expo_ms",
+                    Metrics.meanMillis(deliveryBefore, deliveryAfter, "pushpipe_expo_request_latency_seconds"));
+            figures.put(
+                    key + "_batch_events",
+                    Metrics.delta(deliveryBefore, deliveryAfter, "pushpipe_events_consumed_total")
+                            / Metrics.delta(deliveryBefore, deliveryAfter, "spring_kafka_listener_seconds_count"));
+            figures.put(key + "_achieved_rps", outcome.requestsPerSecond());
+            percentiles(figures, key, endToEnd);
+            figures.put(
+                    key + "_max",
+                    endToEnd.stream().mapToDouble(Double::doubleValue).max().orElse(0));
+        }
+    }
+
+    private void recovery(Pipeline pipeline, Load load, Map<String, Double> figures, int run) {
+        ExpoSandbox expo = pipeline.expo();
+        expo.reset();
+        AtomicReference<Instant> outageEnded = new AtomicReference<>();
+        Load.Outcome outcome = load.openLoop(
+                300,
+                Duration.ofSeconds(30),
+                run * 7L,
+                Map.of(
+                        10,
+                        () -> {
+                            log.info("Expo outage starts (HTML 503s)");
+                            expo.outage(true);
+                        },
+                        20,
+                        () -> {
+                            expo.outage(false);
+                            outageEnded.set(Instant.now());
+                            log.info("Expo outage ends");
+                        }));
+        awaitNotifications(expo, outcome.expectedNotifications.get());
+        List<ReceivedNotification> received = expo.notifications();
+        Set<String> distinct = new HashSet<>();
+        Instant lastOfBacklog = outageEnded.get();
+        for (ReceivedNotification notification : received) {
+            String messageId = String.valueOf(notification.data().get("messageId"));
+            Instant posted = outcome.postedAt.get(messageId);
+            if (posted == null) {
+                continue;
+            }
+            distinct.add(messageId + notification.to());
+            if (posted.isBefore(outageEnded.get()) && notification.receivedAt().isAfter(lastOfBacklog)) {
+                lastOfBacklog = notification.receivedAt();
+            }
+        }
+        figures.put("recovery_lost", (double) (outcome.expectedNotifications.get() - distinct.size()));
+        figures.put("recovery_duplicated", (double) (received.size() - distinct.size()));
+        figures.put(
+                "recovery_drain_seconds",
+                Duration.between(outageEnded.get(), lastOfBacklog).toMillis() / 1000.0);
+    }
+
+    private void capacity(Pipeline pipeline, int instances, Map<String, Double> figures, int run) {
+        pipeline.stopNotificationServices();
+        long expected = pipeline.publishBacklog(options.backlog(), run * 31L + instances);
+        pipeline.expo().reset();
+        pipeline.startNotificationServices(instances, NO_CLIENT_LIMIT);
+        awaitNotifications(pipeline.expo(), expected);
+        figures.put(
+                "capacity_" + instances + "_per_second", rate(pipeline.expo().notifications()));
+        figures.put("capacity_" + instances + "_notifications", (double) expected);
+    }
+
+    private void atExpoLimit(Pipeline pipeline, Map<String, Double> figures, int run) {
+        pipeline.stopNotificationServices();
+        long expected = pipeline.publishBacklog(options.limitBacklog(), run * 53L);
+        ExpoSandbox expo = pipeline.expo();
+        expo.reset();
+        expo.rateLimitPerSecond(600);
+        pipeline.startNotificationServices(1, 570);
+        awaitNotifications(expo, expected);
+        figures.put("limit_per_second", rate(expo.notifications()));
+        figures.put("limit_429s", (double)
+                expo.requests().stream().filter(r -> r.status() == 429).count());
+        figures.put("limit_notifications", (double) expected);
+        expo.rateLimitPerSecond(0);
+    }
+
+    private static void memory(Pipeline pipeline, Map<String, Double> figures) {
+        for (ServiceProcess process : pipeline.allProcesses()) {
+            String kind = process.name().startsWith("message") ? "message_service" : "notification_service";
+            figures.merge("memory_" + kind + "_rss_mib", process.peakRssMib(), Math::max);
+            figures.merge("memory_" + kind + "_heap_mib", process.peakHeapMib(), Math::max);
+        }
+    }
+
+    /** Notifications per second from the first to the last one received. */
+    private static double rate(List<ReceivedNotification> received) {
+        if (received.size() < 2) {
+            return 0;
+        }
+        Instant first = received.get(0).receivedAt();
+        Instant last = received.get(received.size() - 1).receivedAt();
+        return received.size() / (Duration.between(first, last).toNanos() / 1e9);
+    }
+
+    private static void percentiles(Map<String, Double> figures, String key, Collection<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        figures.put(key + "_p50", percentile(sorted, 0.50));
+        figures.put(key + "_p95", percentile(sorted, 0.95));
+        figures.put(key + "_p99", percentile(sorted, 0.99));
+    }
+
+    static double percentile(List<Double> sorted, double quantile) {
+        if (sorted.isEmpty()) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(quantile * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+
+    private static void awaitNotifications(ExpoSandbox expo, long expected) {
+        Instant deadline = Instant.now().plus(DRAIN_TIMEOUT);
+        while (expo.notificationCount() < expected && Instant.now().isBefore(deadline)) {
+            ServiceProcess.sleep(Duration.ofMillis(100));
+        }
+        if (expo.notificationCount() < expected) {
+            log.warn(
+                    "Only {} of {} notifications arrived within {}", expo.notificationCount(), expected, DRAIN_TIMEOUT);
+        }
+    }
+
+    /** Waits until the sandbox has received nothing new for two seconds. */
+    private static void awaitQuiet(Pipeline pipeline) {
+        int before = -1;
+        while (before != pipeline.expo().notificationCount()) {
+            before = pipeline.expo().notificationCount();
+            ServiceProcess.sleep(Duration.ofSeconds(2));
+        }
+    }
+
+    /**
+     * @param runs how many times every scenario runs; the report gives the medians
+     * @param backlog events in Kafka for the capacity scenarios
+     * @param limitBacklog events for the scenario at Expo's rate limit (it drains at 570/s)
+     * @param candidates candidates, each with 1 to 3 devices
+     * @param seconds how long each ingest scenario posts (the latency ones at least 20 s)
+     * @param warmUpSeconds how long 64 clients post before the first scenario, so that the JIT has compiled
+     *     the hot paths
+     * @param scenarios which scenarios run
+     * @param jfr whether every service JVM records a JFR profile into {@code bench/target/logs/run-N}
+     */
+    record Options(
+            int runs,
+            int backlog,
+            int limitBacklog,
+            int candidates,
+            int seconds,
+            int warmUpSeconds,
+            Set<String> scenarios,
+            boolean jfr) {
+
+        boolean runs(String scenario) {
+            return scenarios.contains(scenario);
+        }
+
+        static Options parse(String[] args) {
+            Map<String, String> given = new LinkedHashMap<>();
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].equals("--jfr")) {
+                    given.put("jfr", "true");
+                } else if (args[i].startsWith("--") && i + 1 < args.length) {
+                    given.put(args[i].substring(2), args[++i]);
+                } else {
+                    throw new IllegalArgumentException("Unknown argument " + args[i] + "; see ./pushpipe-bench --help");
+                }
+            }
+            return new Options(
+                    Integer.parseInt(given.getOrDefault("runs", "3")),
+                    Integer.parseInt(given.getOrDefault("backlog", "100000")),
+                    Integer.parseInt(given.getOrDefault("limit-backlog", "10000")),
+                    Integer.parseInt(given.getOrDefault("candidates", "5000")),
+                    Integer.parseInt(given.getOrDefault("seconds", "15")),
+                    Integer.parseInt(given.getOrDefault("warm-up", "60")),
+                    Set.of(given.getOrDefault("scenarios", "ingest,latency,recovery,capacity,limit")
+                            .split(",")),
+                    Boolean.parseBoolean(given.getOrDefault("jfr", "false")));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.pushpipe.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** CPU seconds used so far (user + system, from /proc) by the pipeline's processes, grouped by what they are. */
+final class CpuTime {
+
+    private static final double TICKS_PER_SECOND = 100;
+
+    private CpuTime() {}
+
+    /** message-service, notification-service (all instances), PostgreSQL, and this JVM (Kafka, sandbox, load). */
+    static Map<String, Double> snapshot(Pipeline pipeline) {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        seconds.put("message_service", of(pipeline.messageService().pid()));
+        seconds.put(
+                "notification_service",
+                pipeline.notificationServices().stream()
+                        .mapToDouble(process -> of(process.pid()))
+                        .sum());
+        seconds.put(
+                "postgres",
+                // pg_ctl detaches PostgreSQL from this JVM; it is the only one on the machine.
+                ProcessHandle.allProcesses()
+                        .filter(process -> process.info()
+                                .command()
+                                .map(command -> command.endsWith("postgres"))
+                                .orElse(false))
+                        .mapToDouble(process -> of(process.pid()))
+                        .sum());
+        seconds.put("bench", of(ProcessHandle.current().pid()));
+        return seconds;
+    }
+
+    private static double of(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}

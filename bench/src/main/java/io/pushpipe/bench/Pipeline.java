@@ -1,0 +1,282 @@
+package io.pushpipe.bench;
+
+import io.pushpipe.common.EventHeaders;
+import io.pushpipe.common.MessageSent;
+import io.pushpipe.common.MessageSentCodec;
+import io.pushpipe.common.MessageType;
+import io.pushpipe.common.Topics;
+import io.pushpipe.exposandbox.ExpoSandbox;
+import io.pushpipe.security.DevelopmentTokens;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * The pipeline under test: embedded PostgreSQL and Kafka and the Expo sandbox in this JVM, message-service
+ * and any number of notification-service instances each in its own JVM, and the candidates with their
+ * devices (1 to 3 each).
+ */
+final class Pipeline implements AutoCloseable {
+
+    static final String ADMIN_TOKEN = DevelopmentTokens.serviceRole(Duration.ofDays(1));
+    private static final MessageType[] TYPES = MessageType.values();
+
+    private final Path jars;
+    private final Path logs;
+    private final boolean profile;
+    private final EmbeddedPostgres postgres;
+    private final EmbeddedKafkaKraftBroker kafka;
+    private final ExpoSandbox expo;
+    private final List<UUID> candidates = new ArrayList<>();
+    private final Map<UUID, Integer> devices = new java.util.HashMap<>();
+    private final List<UUID> employers = new ArrayList<>();
+    private final List<ServiceProcess> notificationServices = new ArrayList<>();
+    private final List<ServiceProcess> stopped = new ArrayList<>();
+    private ServiceProcess messageService;
+    private int started;
+
+    Pipeline(Path jars, Path logs, boolean profile) throws IOException {
+        this.jars = jars;
+        this.logs = logs;
+        this.profile = profile;
+        // As deployed: a commit waits for the WAL flush (zonky's default turns that off).
+        this.postgres = EmbeddedPostgres.builder()
+                .setServerConfig("synchronous_commit", "on")
+                .start();
+        this.kafka = new EmbeddedKafkaKraftBroker(1, 12, Topics.MESSAGE_SENT, Topics.MESSAGE_SENT_DLT);
+        kafka.brokerProperties(Map.of(
+                "transaction.state.log.replication.factor", "1",
+                "transaction.state.log.min.isr", "1",
+                "min.insync.replicas", "1"));
+        kafka.afterPropertiesSet();
+        this.expo = ExpoSandbox.start(0);
+        expo.rateLimitPerSecond(0);
+    }
+
+    ExpoSandbox expo() {
+        return expo;
+    }
+
+    ServiceProcess messageService() {
+        return messageService;
+    }
+
+    List<ServiceProcess> notificationServices() {
+        return List.copyOf(notificationServices);
+    }
+
+    /** Every process that has run, for the memory figures: the running and the stopped ones. */
+    List<ServiceProcess> allProcesses() {
+        List<ServiceProcess> all = new ArrayList<>(stopped);
+        if (messageService != null) {
+            all.add(messageService);
+        }
+        all.addAll(notificationServices);
+        return all;
+    }
+
+    void startMessageService() {
+        messageService = ServiceProcess.start(
+                        "message-service",
+                        jar("message-service"),
+                        freePort(),
+                        jvmOptions("message-service"),
+                        common("message-service"),
+                        logs.resolve("message-service.log"),
+                        ADMIN_TOKEN)
+                .awaitReady(Duration.ofSeconds(120));
+    }
+
+    /**
+     * Starts {@code count} notification-service instances at once.
+     *
+     * @param notificationsPerSecond the client rate limit of each instance
+     */
+    void startNotificationServices(int count, int notificationsPerSecond) {
+        List<ServiceProcess> starting = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            started++;
+            List<String> args = new ArrayList<>(common("notification-service"));
+            args.add("--pushpipe.expo.base-url=" + expo.baseUrl());
+            args.add("--pushpipe.expo.notifications-per-second=" + notificationsPerSecond);
+            starting.add(ServiceProcess.start(
+                    "notification-service-" + started,
+                    jar("notification-service"),
+                    freePort(),
+                    jvmOptions("notification-service-" + started),
+                    args,
+                    logs.resolve("notification-service-" + started + ".log"),
+                    ADMIN_TOKEN));
+        }
+        starting.forEach(process -> process.awaitReady(Duration.ofSeconds(120)));
+        notificationServices.addAll(starting);
+    }
+
+    void stopNotificationServices() {
+        notificationServices.forEach(ServiceProcess::close);
+        stopped.addAll(notificationServices);
+        notificationServices.clear();
+    }
+
+    /** Registers the candidates' devices straight in the database: 1 to 3 per candidate. */
+    void seedCandidates(int count, long seed) throws SQLException {
+        Random random = new Random(seed);
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                PreparedStatement insert = connection.prepareStatement(
+                        "insert into notification.push_tokens (user_id, expo_token, platform) values (?, ?, ?)")) {
+            for (int i = 0; i < count; i++) {
+                UUID candidate = new UUID(seed, i);
+                int owned = 1 + random.nextInt(3);
+                for (int d = 0; d < owned; d++) {
+                    insert.setObject(1, candidate);
+                    insert.setString(2, "ExponentPushToken[bench-" + i + "-" + d + "]");
+                    insert.setString(3, d % 2 == 0 ? "ios" : "android");
+                    insert.addBatch();
+                }
+                candidates.add(candidate);
+                devices.put(candidate, owned);
+            }
+            insert.executeBatch();
+        }
+        for (int i = 0; i < 100; i++) {
+            employers.add(new UUID(seed + 1, i));
+        }
+    }
+
+    /** The i-th message of a scenario: a candidate and a type that every scenario cycles the same way. */
+    Message message(long i, Random random) {
+        UUID receiver = candidates.get(random.nextInt(candidates.size()));
+        return new Message(
+                employers.get(random.nextInt(employers.size())),
+                receiver,
+                TYPES[(int) (i % TYPES.length)],
+                "Benchmark message " + i + ": your interview is on Monday at 10:00, see you there.");
+    }
+
+    int devicesOf(UUID candidate) {
+        return devices.get(candidate);
+    }
+
+    /**
+     * Publishes {@code count} events straight to {@code message-sent}, as the relay would have, and returns
+     * how many notifications they make.
+     */
+    long publishBacklog(int count, long seed) {
+        Random random = new Random(seed);
+        long notifications = 0;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.getBrokersAsString(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.ACKS_CONFIG,
+                "all"))) {
+            for (int i = 0; i < count; i++) {
+                Message message = message(i, random);
+                MessageSent event = MessageSent.of(
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        message.sender(),
+                        message.receiver(),
+                        message.type(),
+                        message.content(),
+                        Instant.now());
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(
+                        Topics.MESSAGE_SENT, event.receiverId().toString(), MessageSentCodec.encode(event));
+                record.headers()
+                        .add(EventHeaders.EVENT_ID, event.eventId().toString().getBytes(StandardCharsets.UTF_8));
+                record.headers().add(EventHeaders.EVENT_TYPE, MessageSent.EVENT_TYPE.getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+                notifications += devicesOf(message.receiver());
+            }
+            producer.flush();
+        }
+        return notifications;
+    }
+
+    private List<String> jvmOptions(String name) {
+        List<String> options = new ArrayList<>(List.of("-Xmx512m"));
+        if (profile) {
+            options.add(
+                    "-XX:StartFlightRecording=dumponexit=true,settings=profile,jdk.ExecutionSample#period=2ms,filename="
+                            + logs.resolve(name + ".jfr"));
+        }
+        return options;
+    }
+
+    private List<String> common(String service) {
+        return List.of(
+                "--spring.profiles.active=local",
+                "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
+                "--spring.datasource.username=postgres",
+                "--spring.datasource.password=postgres",
+                "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
+                "--logging.level.org.apache.kafka=warn",
+                "--spring.application.name=" + service);
+    }
+
+    private Path jar(String module) {
+        Path jar = jars.resolve(module + "/target/" + module + "-0.1.0-SNAPSHOT-exec.jar");
+        if (!jar.toFile().isFile()) {
+            throw new IllegalStateException(jar + " is missing: run ./pushpipe-bench, which builds it");
+        }
+        return jar;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stopNotificationServices();
+        if (messageService != null) {
+            messageService.close();
+        }
+        expo.close();
+        kafka.destroy();
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the portal posts. */
+    record Message(UUID sender, UUID receiver, MessageType type, String content) {
+
+        String json() {
+            return "{\"sender_id\":\"" + sender + "\",\"receiver_id\":\"" + receiver + "\",\"message_type\":\""
+                    + type.wireName() + "\",\"content\":\"" + content + "\"}";
+        }
+    }
+}
