@@ -187,7 +187,7 @@ final class Report {
         if (Double.isNaN(value)) {
             return "–";
         }
-        return value >= 100 || value == Math.rint(value)
+        return value >= 1000 || value == Math.rint(value)
                 ? String.format(Locale.ROOT, "%,.0f", value)
                 : String.format(Locale.ROOT, "%.1f", value);
     }

@@ -83,7 +83,7 @@ public record NotificationServiceProperties(
 
             @Min(1) @DefaultValue("10") int slidingWindowSize,
             @Min(1) @DefaultValue("5") int minimumCalls,
-            @NotNull @DefaultValue("30s") Duration openDuration,
+            @NotNull @DefaultValue("5s") Duration openDuration,
             @Min(1) @DefaultValue("2") int halfOpenCalls) {}
 
     /**
