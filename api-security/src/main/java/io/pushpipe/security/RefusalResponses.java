@@ -46,7 +46,7 @@ final class RefusalResponses implements AuthenticationEntryPoint, AccessDeniedHa
             response.setHeader(
                     HttpHeaders.WWW_AUTHENTICATE,
                     CHALLENGE + ", error=\"invalid_token\", error_description=\"" + quotable(description) + "\"");
-            problem.setDetail("The bearer token was refused: " + description
+            problem.setDetail("The bearer token was refused: " + description + (description.endsWith(".") ? "" : ".")
                     + " Sign in again to get a fresh Supabase access token, and send it as 'Authorization: Bearer"
                     + " <token>'.");
         } else {

@@ -110,7 +110,12 @@ class TokenVerificationTests {
         String unsigned = "eyJhbGciOiJub25lIn0." + signed.split("\\.")[1] + ".";
 
         assertUnauthorized(Http.get(port, "/whoami", unsigned), "invalid_token");
-        assertUnauthorized(Http.get(port, "/whoami", "not-a-jwt"), "invalid_token");
+        HttpResponse<String> garbage = Http.get(port, "/whoami", "not-a-jwt");
+        assertUnauthorized(garbage, "invalid_token");
+        assertThat(Http.json(garbage).get("detail").asString())
+                .isEqualTo("The bearer token was refused: An error occurred while attempting to decode the Jwt:"
+                        + " Malformed token. Sign in again to get a fresh Supabase access token, and send it as"
+                        + " 'Authorization: Bearer <token>'.");
     }
 
     @Test
