@@ -11,10 +11,8 @@ import org.springframework.security.config.annotation.web.configuration.EnableWe
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -114,11 +112,9 @@ public class ApiSecurity implements WebMvcConfigurer {
                 ModelAndViewContainer container,
                 NativeWebRequest request,
                 WebDataBinderFactory binders) {
-            if (SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token) {
-                return Caller.of(token.getToken(), roleClaim);
-            }
-            throw new IllegalStateException(
-                    "No bearer token on " + parameter.getExecutable() + "; its path must not be open");
+            return Caller.current(roleClaim)
+                    .orElseThrow(() -> new IllegalStateException(
+                            "No bearer token on " + parameter.getExecutable() + "; its path must not be open"));
         }
     }
 }

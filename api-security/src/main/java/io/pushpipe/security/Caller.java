@@ -3,7 +3,9 @@ package io.pushpipe.security;
 import io.pushpipe.problems.ForbiddenException;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 
 /**
  * The verified caller of a request: a controller declares a {@code Caller} parameter to get it.
@@ -13,7 +15,14 @@ import org.springframework.security.oauth2.jwt.Jwt;
  */
 public record Caller(Optional<String> subject, String role) {
 
-    static Caller of(Jwt jwt, String roleClaim) {
+    /** The caller of the request in progress; empty when it carried no valid bearer token. */
+    static Optional<Caller> current(String roleClaim) {
+        return SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token
+                ? Optional.of(of(token.getToken(), roleClaim))
+                : Optional.empty();
+    }
+
+    private static Caller of(Jwt jwt, String roleClaim) {
         return new Caller(
                 Optional.ofNullable(jwt.getSubject()),
                 Optional.ofNullable(jwt.getClaimAsString(roleClaim)).orElse(""));

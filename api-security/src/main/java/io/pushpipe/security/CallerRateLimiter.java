@@ -8,9 +8,8 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.http.HttpMethod;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -19,13 +18,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class CallerRateLimiter extends OncePerRequestFilter {
 
-    /** Past this many callers, buckets that have refilled (idle callers) are dropped. */
+    /** Past this many callers, buckets that have refilled (idle callers) are dropped, at most once a second. */
     private static final int MAX_TRACKED_CALLERS = 10_000;
+
+    private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ApiSecurityProperties.RateLimit settings;
     private final String roleClaim;
     private final RefusalResponses refusals;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
 
     CallerRateLimiter(ApiSecurityProperties.RateLimit settings, String roleClaim, RefusalResponses refusals) {
         this.settings = settings;
@@ -41,17 +43,16 @@ final class CallerRateLimiter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (!(SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token)) {
-            chain.doFilter(request, response);
-            return;
-        }
-        Caller caller = Caller.of(token.getToken(), roleClaim);
-        if (caller.isServiceRole() && settings.exemptServiceRole()) {
+        Caller caller = Caller.current(roleClaim).orElse(null);
+        if (caller == null || caller.isServiceRole() && settings.exemptServiceRole()) {
             chain.doFilter(request, response);
             return;
         }
         long now = System.nanoTime();
-        if (buckets.size() > MAX_TRACKED_CALLERS) {
+        long last = lastSweep.get();
+        if (buckets.size() > MAX_TRACKED_CALLERS
+                && now - last > SWEEP_INTERVAL_NANOS
+                && lastSweep.compareAndSet(last, now)) {
             buckets.values().removeIf(bucket -> bucket.isFull(now));
         }
         long waitNanos = buckets.computeIfAbsent(caller.name(), name -> new Bucket(settings, now))

@@ -12,9 +12,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
 import tools.jackson.databind.json.JsonMapper;
@@ -61,9 +59,7 @@ final class RefusalResponses implements AuthenticationEntryPoint, AccessDeniedHa
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
-        String role = SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token
-                ? Caller.of(token.getToken(), roleClaim).role()
-                : "";
+        String role = Caller.current(roleClaim).map(Caller::role).orElse("");
         String needed = DevelopmentTokens.AUTHENTICATED.equals(role)
                 ? DevelopmentTokens.SERVICE_ROLE
                 : DevelopmentTokens.AUTHENTICATED + " or " + DevelopmentTokens.SERVICE_ROLE;

@@ -438,13 +438,9 @@ public final class ExpoSandbox implements AutoCloseable {
             return true;
         }
         Deque<long[]> window = sentPerProject.computeIfAbsent(project, p -> new ArrayDeque<>());
-        while (!window.isEmpty() && window.peekFirst()[0] <= now - 1000) {
-            window.pollFirst();
-        }
-        long sent = window.stream()
-                .filter(entry -> entry[0] > now - 1000)
-                .mapToLong(entry -> entry[1])
-                .sum();
+        // Arrival times are taken before this lock, so they are not quite in order: drop by time, not by position.
+        window.removeIf(entry -> entry[0] <= now - 1000);
+        long sent = window.stream().mapToLong(entry -> entry[1]).sum();
         if (sent + count > rateLimitPerSecond) {
             return false;
         }

@@ -8,8 +8,8 @@ import com.jayway.jsonpath.JsonPath;
 import io.pushpipe.common.Topics;
 import io.pushpipe.dltcli.DltCli;
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
+import io.pushpipe.security.DevelopmentTokens;
 import io.pushpipe.testsupport.SharedInfrastructure;
-import io.pushpipe.testsupport.TestTokens;
 import io.pushpipe.testsupport.TopicReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -104,7 +104,7 @@ class DltCliTests extends NotificationIntegrationTest {
     @Test
     void withoutAServiceRoleTokenItSaysWhatToSet() {
         Run missing = runAs("", "list");
-        Run user = runAs(TestTokens.user(UUID.randomUUID()).substring("Bearer ".length()), "list");
+        Run user = runAs(DevelopmentTokens.user(UUID.randomUUID(), Duration.ofMinutes(5)), "list");
 
         assertThat(missing.exitCode()).isEqualTo(1);
         assertThat(missing.err()).contains("no token: set PUSHPIPE_TOKEN (or --token) to a service_role token");
@@ -115,7 +115,7 @@ class DltCliTests extends NotificationIntegrationTest {
     }
 
     private Run run(String... args) {
-        return runAs(TestTokens.serviceRole().substring("Bearer ".length()), args);
+        return runAs(DevelopmentTokens.serviceRole(Duration.ofMinutes(5)), args);
     }
 
     private Run runAs(String token, String... args) {
