@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * run's figures to {@code bench/results/benchmark.md} and {@code .json}.
  *
  * <pre>./pushpipe-bench [--runs 3] [--backlog 100000] [--limit-backlog 10000] [--candidates 5000] [--seconds 15] [--warm-up 60]
- *     [--scenarios ingest,latency,recovery,capacity,limit] [--jfr]</pre>
+ *     [--expo-latency-ms 0] [--expo-limit 600] [--scenarios ingest,latency,recovery,capacity,limit] [--jfr]</pre>
  */
 public final class Benchmark {
 
@@ -57,6 +57,7 @@ public final class Benchmark {
         Map<String, Double> figures = new LinkedHashMap<>();
         Path logs = root.resolve("bench/target/logs/run-" + run);
         try (Pipeline pipeline = new Pipeline(root, logs, options.jfr())) {
+            pipeline.expo().latency(Duration.ofMillis(options.expoLatencyMillis()));
             pipeline.startMessageService();
             pipeline.startNotificationServices(1, NO_CLIENT_LIMIT);
             pipeline.seedCandidates(options.candidates(), run);
@@ -204,7 +205,7 @@ public final class Benchmark {
         long expected = pipeline.publishBacklog(options.limitBacklog(), run * 53L);
         ExpoSandbox expo = pipeline.expo();
         expo.reset();
-        expo.rateLimitPerSecond(600);
+        expo.rateLimitPerSecond(options.expoLimit());
         pipeline.startNotificationServices(1, 570);
         awaitNotifications(expo, expected);
         figures.put("limit_per_second", rate(expo.notifications()));
@@ -276,6 +277,8 @@ public final class Benchmark {
      * @param seconds how long each ingest scenario posts (the latency ones at least 20 s)
      * @param warmUpSeconds how long 64 clients post before the first scenario, so that the JIT has compiled
      *     the hot paths
+     * @param expoLatencyMillis how long the Expo sandbox takes to answer every request
+     * @param expoLimit the notifications per second the sandbox allows in the scenario at Expo's limit
      * @param scenarios which scenarios run
      * @param jfr whether every service JVM records a JFR profile into {@code bench/target/logs/run-N}
      */
@@ -286,6 +289,8 @@ public final class Benchmark {
             int candidates,
             int seconds,
             int warmUpSeconds,
+            int expoLatencyMillis,
+            int expoLimit,
             Set<String> scenarios,
             boolean jfr) {
 
@@ -311,6 +316,8 @@ public final class Benchmark {
                     Integer.parseInt(given.getOrDefault("candidates", "5000")),
                     Integer.parseInt(given.getOrDefault("seconds", "15")),
                     Integer.parseInt(given.getOrDefault("warm-up", "60")),
+                    Integer.parseInt(given.getOrDefault("expo-latency-ms", "0")),
+                    Integer.parseInt(given.getOrDefault("expo-limit", "600")),
                     Set.of(given.getOrDefault("scenarios", "ingest,latency,recovery,capacity,limit")
                             .split(",")),
                     Boolean.parseBoolean(given.getOrDefault("jfr", "false")));

@@ -126,7 +126,11 @@ final class Report {
                 .append(String.format(Locale.ROOT, "%,d", options.limitBacklog()))
                 .append(" at Expo's limit; ")
                 .append(String.format(Locale.ROOT, "%,d", options.candidates()))
-                .append(" candidates with 1 to 3 devices each\n\n");
+                .append(" candidates with 1 to 3 devices each; Expo sandbox answering after ")
+                .append(options.expoLatencyMillis())
+                .append(" ms, allowing ")
+                .append(String.format(Locale.ROOT, "%,d", options.expoLimit()))
+                .append("/s at Expo's limit\n\n");
         markdown.append("| scenario | figure | median | runs | target | met |\n|---|---|---|---|---|---|\n");
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("machine", machine);
