@@ -76,12 +76,13 @@ class EndToEndTests extends NotificationIntegrationTest {
     }
 
     @Test
-    void rightToLeftTextAndEmojiArriveIntactWhileNeitherContentNorWholeTokensAreLogged(CapturedOutput logs)
+    void sqlHtmlRightToLeftTextAndEmojiArriveIntactWhileNeitherContentNorWholeTokensAreLogged(CapturedOutput logs)
             throws Exception {
         UUID candidate = UUID.randomUUID();
         String device = newToken("privacy");
         registerToken(mvc, candidate, device);
-        String content = "סודי مرحبا 👋 secret-" + UUID.randomUUID();
+        String content =
+                "סודי مرحبا 👋 <b onclick=alert(1)>hi</b> '); drop table messages; -- secret-" + UUID.randomUUID();
 
         HttpResponse<String> posted = post(UUID.randomUUID(), candidate, "text", content);
 
