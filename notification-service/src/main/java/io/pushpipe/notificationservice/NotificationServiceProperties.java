@@ -76,6 +76,8 @@ public record NotificationServiceProperties(
      * @param minimumCalls requests needed before the rate counts
      * @param openDuration how long the circuit stays open before probing Expo again
      * @param halfOpenCalls probe requests allowed while half-open
+     * @param slowCallDuration a request answered slower than this counts toward opening the circuit like a
+     *     failure, so a struggling Expo pauses consumption instead of stretching batches
      */
     public record CircuitBreaker(
             @DecimalMin("1") @DecimalMax("100") @DefaultValue("50")
@@ -84,13 +86,16 @@ public record NotificationServiceProperties(
             @Min(1) @DefaultValue("10") int slidingWindowSize,
             @Min(1) @DefaultValue("5") int minimumCalls,
             @NotNull @DefaultValue("5s") Duration openDuration,
-            @Min(1) @DefaultValue("2") int halfOpenCalls) {}
+            @Min(1) @DefaultValue("2") int halfOpenCalls,
+            @NotNull @DefaultValue("5s") Duration slowCallDuration) {}
 
     /**
      * @param previewLength longest message preview in a notification's body, in characters
      * @param showPreview false replaces the preview with {@code genericBody}, for privacy
      * @param genericBody the body when previews are off
      * @param androidChannelId the Android notification channel; it must exist in the app
+     * @param collapseDuplicates every push of one event carries one collapse identity ({@code collapseId},
+     *     {@code tag}), so a push repeated after a crash replaces the notification on the phone
      */
     public record Content(
             @Min(1) @Max(1000) @DefaultValue("120") int previewLength,
@@ -99,7 +104,8 @@ public record NotificationServiceProperties(
             @NotBlank @DefaultValue("Open the app to read it.")
             String genericBody,
 
-            @NotBlank @DefaultValue("default") String androidChannelId) {}
+            @NotBlank @DefaultValue("default") String androidChannelId,
+            @DefaultValue("true") boolean collapseDuplicates) {}
 
     /**
      * @param topicPartitions partitions of {@code message-sent} and {@code message-sent-dlt} when this
@@ -109,12 +115,18 @@ public record NotificationServiceProperties(
      *     MessageRateExceeded}) before that delivery is given up
      * @param deadLetterRetention how long {@code message-sent-dlt} keeps records, when this service
      *     creates it
+     * @param batchTimeBudget requests of a batch not started within this time are not sent but redelivered,
+     *     so that a slow Expo never makes a batch outlive the consumer's {@code max.poll.interval.ms}
+     * @param deadLetterPublishInterval how often dead letters recorded in the ledger but not yet on the DLT
+     *     (it was unwritable) are published again
      */
     public record Delivery(
             @Min(1) @DefaultValue("12") int topicPartitions,
             @NotNull @DefaultValue("2s") Duration retryDelay,
             @Min(1) @DefaultValue("5") int maxDeviceAttempts,
-            @NotNull @DefaultValue("14d") Duration deadLetterRetention) {}
+            @NotNull @DefaultValue("14d") Duration deadLetterRetention,
+            @NotNull @DefaultValue("2m") Duration batchTimeBudget,
+            @NotNull @DefaultValue("5s") Duration deadLetterPublishInterval) {}
 
     /**
      * @param delay how old a ticket must be before its receipt is asked for (Expo: about 15 minutes)

@@ -3,49 +3,222 @@ package io.pushpipe.notificationservice.delivery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushpipe.common.EventHeaders;
+import io.pushpipe.notificationservice.delivery.DeliveryPlan.DeadLetter;
+import io.pushpipe.notificationservice.dlt.DeadLetterReason;
 import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Sends records that need a human to {@code message-sent-dlt}, through Spring Kafka's dead-letter
- * recoverer: same key, same partition number, the original headers (event id included), the exception
- * and original topic/partition/offset/timestamp headers, and pushpipe's reason code.
+ * Dead letters as an outbox: a batch records the records it dead-letters in {@code pending_dead_letters},
+ * in the same transaction as their events' fate, and they are published to {@code message-sent-dlt} only
+ * after that commit, here. A DLT that cannot be written (missing, an ACL, too few replicas) therefore never
+ * makes a batch fail and push its devices again: the dead letters wait and are published once it can be.
+ * A record is recorded once (its topic, partition and offset are unique), so a redelivered batch does not
+ * dead-letter it twice.
+ *
+ * <p>Published through Spring Kafka's dead-letter recoverer: same key, same partition number, the original
+ * headers (event id included), the exception and original topic/partition/offset/timestamp headers, and
+ * pushpipe's reason code.
  */
 @Component
-class DeadLetters {
+class DeadLetters implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+    private static final Duration LEASE = Duration.ofSeconds(30);
+    private static final int PUBLISH_BATCH = 100;
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
 
+    private static final String RECORD = """
+            insert into pending_dead_letters (topic, record_partition, record_offset, record_timestamp,
+                                              record_key, record_value, record_headers, reason, explanation)
+            values (:topic, :partition, :offset, :timestamp, :key, :value, cast(:headers as jsonb), :reason,
+                    :explanation)
+            on conflict (topic, record_partition, record_offset) do nothing
+            """;
+
+    private static final String CLAIM = """
+            update pending_dead_letters p
+            set claimed_until = :leaseEnd
+            from (
+                select id from pending_dead_letters
+                where published_at is null and (claimed_until is null or claimed_until < :now)
+                order by id
+                limit :limit
+                for update skip locked
+            ) due
+            where p.id = due.id
+            returning p.id, p.topic, p.record_partition, p.record_offset, p.record_timestamp, p.record_key,
+                      p.record_value, p.record_headers::text as record_headers, p.reason, p.explanation
+            """;
+
+    private static final String MARK_PUBLISHED = """
+            update pending_dead_letters set published_at = now(), claimed_until = null where id = :id
+            """;
+
+    private static final String UNPUBLISHED = """
+            select count(*) from pending_dead_letters where published_at is null
+            """;
+
+    private final NamedParameterJdbcTemplate batches;
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
     private final DeadLetterPublishingRecoverer recoverer;
     private final MeterRegistry meters;
+    private final ExecutorService publisher = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "dead-letter-publisher");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean publishQueued = new AtomicBoolean();
 
-    DeadLetters(KafkaTemplate<String, byte[]> template, MeterRegistry meters) {
+    DeadLetters(
+            NamedParameterJdbcTemplate batches,
+            JdbcClient jdbc,
+            JsonMapper json,
+            KafkaTemplate<String, byte[]> template,
+            MeterRegistry meters) {
+        this.batches = batches;
+        this.jdbc = jdbc;
+        this.json = json;
         this.meters = meters;
         this.recoverer = new DeadLetterPublishingRecoverer(template);
         this.recoverer.setHeadersFunction(DeadLetters::reasonHeader);
     }
 
-    /** Publishes the record to the DLT and waits for the broker's acknowledgement. */
-    void send(ConsumerRecord<String, byte[]> record, String reason, String explanation) {
-        recoverer.accept(record, new DeadLetterException(reason, explanation));
+    /** Records the dead letters; to be called in the transaction that records their events' fate. */
+    void record(List<DeadLetter> deadLetters) {
+        if (deadLetters.isEmpty()) {
+            return;
+        }
+        batches.batchUpdate(RECORD, deadLetters.stream().map(this::row).toArray(SqlParameterSource[]::new));
+    }
+
+    /** Publishes the recorded dead letters soon, on the publisher's thread: the caller never waits for Kafka. */
+    void publishSoon() {
+        if (publishQueued.compareAndSet(false, true)) {
+            publisher.execute(() -> {
+                publishQueued.set(false);
+                publishPending();
+            });
+        }
+    }
+
+    /** Retries dead letters the DLT could not take before. */
+    @Scheduled(
+            initialDelayString = "${pushpipe.delivery.dead-letter-publish-interval:5s}",
+            fixedDelayString = "${pushpipe.delivery.dead-letter-publish-interval:5s}")
+    void publishLater() {
+        publishSoon();
+    }
+
+    /** Dead letters recorded but not yet on the DLT. */
+    long unpublished() {
+        return jdbc.sql(UNPUBLISHED).query(Long.class).single();
+    }
+
+    private void publishPending() {
+        try {
+            List<Claimed> claimed;
+            do {
+                Instant now = Instant.now();
+                claimed = jdbc.sql(CLAIM)
+                        .param("leaseEnd", Timestamp.from(now.plus(LEASE)))
+                        .param("now", Timestamp.from(now))
+                        .param("limit", PUBLISH_BATCH)
+                        .query((rs, row) -> new Claimed(
+                                rs.getLong("id"),
+                                new ConsumerRecord<>(
+                                        rs.getString("topic"),
+                                        rs.getInt("record_partition"),
+                                        rs.getLong("record_offset"),
+                                        rs.getLong("record_timestamp"),
+                                        TimestampType.CREATE_TIME,
+                                        -1,
+                                        -1,
+                                        rs.getString("record_key"),
+                                        rs.getBytes("record_value"),
+                                        headers(rs.getString("record_headers")),
+                                        Optional.empty()),
+                                DeadLetterReason.valueOf(rs.getString("reason")),
+                                rs.getString("explanation")))
+                        .list();
+                for (Claimed deadLetter : claimed) {
+                    publish(deadLetter);
+                }
+            } while (claimed.size() == PUBLISH_BATCH);
+        } catch (RuntimeException e) {
+            log.warn("Dead letters not published to the DLT yet, retrying in the background: {}", e.getMessage());
+        }
+    }
+
+    private void publish(Claimed deadLetter) {
+        ConsumerRecord<String, byte[]> record = deadLetter.record();
+        recoverer.accept(record, new DeadLetterException(deadLetter.reason(), deadLetter.explanation()));
+        jdbc.sql(MARK_PUBLISHED).param("id", deadLetter.id()).update();
         Counter.builder("pushpipe.events.dead.lettered")
                 .description("Events sent to message-sent-dlt, by reason")
-                .tag("reason", reason)
+                .tag("reason", deadLetter.reason().name())
                 .register(meters)
                 .increment();
         log.warn(
                 "Event dead-lettered reason={} partition={} offset={}: {}",
-                reason,
+                deadLetter.reason(),
                 record.partition(),
                 record.offset(),
-                explanation);
+                deadLetter.explanation());
+    }
+
+    private SqlParameterSource row(DeadLetter deadLetter) {
+        ConsumerRecord<String, byte[]> record = deadLetter.record();
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), Base64.getEncoder().encodeToString(header.value()));
+        }
+        return new MapSqlParameterSource()
+                .addValue("topic", record.topic())
+                .addValue("partition", record.partition())
+                .addValue("offset", record.offset())
+                .addValue("timestamp", record.timestamp())
+                .addValue("key", record.key())
+                .addValue("value", record.value())
+                .addValue("headers", json.writeValueAsString(headers))
+                .addValue("reason", deadLetter.reason().name())
+                .addValue("explanation", deadLetter.explanation());
+    }
+
+    private Headers headers(String stored) {
+        Headers headers = new RecordHeaders();
+        json.readValue(stored, HEADERS)
+                .forEach((key, value) -> headers.add(key, Base64.getDecoder().decode(value)));
+        return headers;
     }
 
     private static Headers reasonHeader(ConsumerRecord<?, ?> record, Exception exception) {
@@ -55,22 +228,30 @@ class DeadLetters {
             cause = cause.getCause();
         }
         if (cause instanceof DeadLetterException deadLetter) {
-            headers.add(EventHeaders.DLT_REASON, deadLetter.reason().getBytes(StandardCharsets.UTF_8));
+            headers.add(EventHeaders.DLT_REASON, deadLetter.reason().name().getBytes(StandardCharsets.UTF_8));
         }
         return headers;
     }
 
+    @Override
+    public void destroy() {
+        publisher.shutdownNow();
+    }
+
+    private record Claimed(
+            long id, ConsumerRecord<String, byte[]> record, DeadLetterReason reason, String explanation) {}
+
     /** Why a record went to the DLT; its class and message land in the DLT record's exception headers. */
     static final class DeadLetterException extends RuntimeException {
 
-        private final String reason;
+        private final DeadLetterReason reason;
 
-        DeadLetterException(String reason, String explanation) {
+        DeadLetterException(DeadLetterReason reason, String explanation) {
             super(explanation);
             this.reason = reason;
         }
 
-        String reason() {
+        DeadLetterReason reason() {
             return reason;
         }
     }

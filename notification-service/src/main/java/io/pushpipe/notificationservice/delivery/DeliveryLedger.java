@@ -1,5 +1,6 @@
 package io.pushpipe.notificationservice.delivery;
 
+import io.pushpipe.notificationservice.expo.ExpoError;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,13 +20,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class DeliveryLedger {
-
-    /**
-     * Failures that end a device's delivery for good. Any other failure (credentials, a rejected request,
-     * a payload Expo found too big) needs a person, dead-letters the event, and is tried again when the
-     * event is replayed after the fix.
-     */
-    static final Set<String> FINAL_FAILURES = Set.of("DeviceNotRegistered", "MessageRateExceeded");
 
     /** Dead-lettered events do not count: a replay of one must be delivered. */
     private static final String PROCESSED = """
@@ -158,12 +152,16 @@ class DeliveryLedger {
         }
     }
 
-    /** An earlier outcome for one device: accepted ones and final failures are never sent again. */
+    /**
+     * An earlier outcome for one device: accepted ones and final failures are never sent again. A failure
+     * that needs a person (credentials, a rejected request, a payload too big) dead-lettered its event and
+     * is tried again when the event is replayed after the fix.
+     */
     record Delivery(Status status, int attempts, String errorCode) {
 
         boolean finished() {
             return status == Status.ACCEPTED
-                    || (status == Status.FAILED && errorCode != null && FINAL_FAILURES.contains(errorCode));
+                    || (status == Status.FAILED && !ExpoError.of(errorCode).needsHuman());
         }
     }
 

@@ -16,6 +16,16 @@ import org.springframework.util.backoff.ExponentialBackOff;
 class KafkaConfiguration {
 
     @Bean
+    NotificationServiceProperties.Delivery deliverySettings(NotificationServiceProperties properties) {
+        return properties.delivery();
+    }
+
+    @Bean
+    NotificationServiceProperties.Content contentSettings(NotificationServiceProperties properties) {
+        return properties.content();
+    }
+
+    @Bean
     NewTopic messageSentTopic(NotificationServiceProperties properties) {
         return TopicBuilder.name(Topics.MESSAGE_SENT)
                 .partitions(properties.delivery().topicPartitions())

@@ -2,31 +2,21 @@ package io.pushpipe.notificationservice.delivery;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pushpipe.common.EventHeaders;
-import io.pushpipe.common.MessageSent;
-import io.pushpipe.common.MessageSentCodec;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
-import io.pushpipe.notificationservice.delivery.DeliveryLedger.Delivery;
-import io.pushpipe.notificationservice.delivery.DeliveryLedger.DeliveryRecord;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Outcome;
-import io.pushpipe.notificationservice.delivery.DeliveryLedger.ProcessedEvent;
-import io.pushpipe.notificationservice.delivery.DeliveryLedger.Status;
+import io.pushpipe.notificationservice.delivery.DeliveryPlan.BatchOutcome;
+import io.pushpipe.notificationservice.delivery.DeliveryPlan.Finished;
+import io.pushpipe.notificationservice.delivery.DeliveryPlan.Incoming;
+import io.pushpipe.notificationservice.delivery.DeliveryPlan.Push;
 import io.pushpipe.notificationservice.expo.ExpoPushClient;
+import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.TokenHygiene;
 import io.pushpipe.notificationservice.token.TokenRegistry;
-import io.pushpipe.notificationservice.token.TokenRegistry.Device;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.time.Clock;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.support.Acknowledgment;
@@ -34,26 +24,24 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Delivers one poll's batch of {@code MessageSent} records:
+ * Delivers one poll's batch of {@code MessageSent} records as plan → send → record ({@link DeliveryPlan}
+ * makes every decision):
  *
  * <ol>
  *   <li>drop events already handled, and devices Expo already answered for (redeliveries, replays);
  *   <li>look up the active tokens of every receiver in one query;
- *   <li>send every push through {@link ExpoPushClient} at once (it chunks, limits and retries);
- *   <li>record each device's outcome, deactivate tokens Expo does not know, mark finished events;
- *   <li>dead-letter poison records and events that need a human;
+ *   <li>send every push through {@link ExpoPushClient}, recording each request's outcomes in the ledger as
+ *       soon as Expo answers it, so that a crash re-pushes at most what was in flight;
+ *   <li>in one transaction: deactivate tokens Expo does not know, mark finished events, record the dead
+ *       letters;
+ *   <li>after that commit, publish the dead letters ({@link DeadLetters});
  *   <li>acknowledge the batch, or, when some pushes failed transiently, acknowledge the records before the
  *       first unfinished event and have the rest redelivered after {@code pushpipe.delivery.retry-delay}.
  * </ol>
  *
- * <p>Devices Expo asked to slow down (a {@code MessageRateExceeded} receipt) are not pushed to until
- * their wait is over; their events stay unfinished and are redelivered until then.
- *
- * <p>A push that failed for a reason a person must fix (credentials, a rejected request) dead-letters its
- * event; replaying the event after the fix tries those devices again, never the accepted ones.
- *
- * <p>The one unavoidable duplicate: Expo accepted a push and the process died before step 4 committed.
- * The redelivered event then pushes to that device again.
+ * <p>The one unavoidable duplicate: Expo accepted a push and the process died before its request's
+ * outcomes were written. The redelivered event pushes to that device again, with the same collapse
+ * identity, so the phone replaces the notification instead of showing a second one.
  */
 @Component
 class NotificationDispatcher {
@@ -71,6 +59,7 @@ class NotificationDispatcher {
     private final MeterRegistry meters;
     private final Counter consumed;
     private final Counter sent;
+    private final Clock clock = Clock.systemUTC();
 
     NotificationDispatcher(
             TokenRegistry tokens,
@@ -80,7 +69,7 @@ class NotificationDispatcher {
             ExpoPushClient expo,
             DeadLetters deadLetters,
             TransactionTemplate transactions,
-            NotificationServiceProperties properties,
+            NotificationServiceProperties.Delivery settings,
             MeterRegistry meters) {
         this.tokens = tokens;
         this.hygiene = hygiene;
@@ -89,7 +78,7 @@ class NotificationDispatcher {
         this.expo = expo;
         this.deadLetters = deadLetters;
         this.transactions = transactions;
-        this.settings = properties.delivery();
+        this.settings = settings;
         this.meters = meters;
         this.consumed = Counter.builder("pushpipe.events.consumed")
                 .description("MessageSent records consumed, redeliveries included")
@@ -101,221 +90,78 @@ class NotificationDispatcher {
 
     void dispatch(List<ConsumerRecord<String, byte[]>> records, Acknowledgment acknowledgment) {
         consumed.increment(records.size());
-        List<Incoming> incoming = decode(records);
-        Map<UUID, Incoming> pending = pendingEvents(incoming);
-        Map<UUID, Map<String, Delivery>> earlier = ledger.deliveriesOf(pending.keySet());
-        Map<UUID, List<Device>> activeTokens = tokens.activeDevicesOf(pending.values().stream()
-                .map(in -> in.event().receiverId())
-                .distinct()
-                .toList());
-
-        List<Push> pushes = new ArrayList<>();
-        Set<UUID> waitingForThrottledDevices = new HashSet<>();
-        for (Incoming in : pending.values()) {
-            for (Device device : activeTokens.getOrDefault(in.event().receiverId(), List.of())) {
-                Delivery before =
-                        earlier.getOrDefault(in.event().eventId(), Map.of()).get(device.expoToken());
-                if (before != null && before.finished()) {
-                    continue;
-                }
-                if (device.throttled()) {
-                    waitingForThrottledDevices.add(in.event().eventId());
-                } else {
-                    pushes.add(new Push(in, device.expoToken(), before == null ? 0 : before.attempts()));
-                }
-            }
-        }
-        List<PushResult> results = pushes.isEmpty()
-                ? List.of()
-                : expo.send(pushes.stream()
-                        .map(p -> content.messageFor(p.in().event(), p.token()))
-                        .toList());
-
-        BatchOutcome outcome = new BatchOutcome();
-        outcome.unfinished.addAll(waitingForThrottledDevices);
-        for (int i = 0; i < pushes.size(); i++) {
-            outcome.add(pushes.get(i), results.get(i), settings.maxDeviceAttempts());
-        }
-        int firstUnfinished = pending.values().stream()
-                .filter(in -> outcome.unfinished.contains(in.event().eventId()))
-                .mapToInt(Incoming::index)
-                .min()
-                .orElse(records.size());
-        // Records from the first unfinished event on are redelivered: finish only those before it, so
-        // that nothing is dead-lettered or reported twice.
-        List<ProcessedEvent> finished = new ArrayList<>();
-        for (Incoming in : pending.values()) {
-            if (in.index() < firstUnfinished) {
-                finished.add(finish(in, activeTokens, earlier, outcome));
-            }
-        }
-        for (Incoming in : incoming) {
-            if (in.poison() != null && in.index() < firstUnfinished) {
-                deadLetters.send(in.record(), in.poison().reason(), in.poison().explanation());
-            }
-        }
+        DeliveryPlan plan = plan(records);
+        List<List<Push>> requests = plan.requests();
+        List<PushResult> results = expo.send(
+                requests.stream().map(this::messages).toList(),
+                clock.instant().plus(settings.batchTimeBudget()),
+                (request, answers) -> ledger.record(plan.recordsOf(request, answers)));
+        BatchOutcome outcome = plan.outcome(results);
         transactions.executeWithoutResult(status -> {
-            ledger.record(outcome.records);
-            hygiene.deactivateNotRegistered(outcome.notRegistered);
-            ledger.markProcessed(finished);
+            hygiene.deactivateNotRegistered(outcome.notRegistered());
+            ledger.markProcessed(outcome.processed());
+            deadLetters.record(outcome.deadLetters());
         });
-        if (firstUnfinished < records.size()) {
+        if (!outcome.deadLetters().isEmpty()) {
+            deadLetters.publishSoon();
+        }
+        report(results, outcome);
+        if (outcome.firstUnfinished() < records.size()) {
             log.warn(
                     "{} pushes failed transiently and {} events wait for throttled devices; redelivering from"
                             + " offset {} in {} ms",
-                    outcome.transientFailures,
-                    waitingForThrottledDevices.size(),
-                    records.get(firstUnfinished).offset(),
+                    outcome.transientFailures(),
+                    outcome.waitingForThrottledDevices(),
+                    records.get(outcome.firstUnfinished()).offset(),
                     settings.retryDelay().toMillis());
-            acknowledgment.nack(firstUnfinished, settings.retryDelay());
+            acknowledgment.nack(outcome.firstUnfinished(), settings.retryDelay());
         } else {
             acknowledgment.acknowledge();
         }
     }
 
-    private ProcessedEvent finish(
-            Incoming in,
-            Map<UUID, List<Device>> activeTokens,
-            Map<UUID, Map<String, Delivery>> earlier,
-            BatchOutcome outcome) {
-        MessageSent event = in.event();
-        Optional<String> needsHuman = Optional.ofNullable(outcome.needsHuman.get(event.eventId()));
-        if (needsHuman.isPresent()) {
-            deadLetters.send(in.record(), reasonCode(needsHuman.get()), "Expo refused the push: " + needsHuman.get());
-            return new ProcessedEvent(event.eventId(), event.messageId(), Outcome.DEAD_LETTERED);
-        }
-        boolean hadTokens = activeTokens.containsKey(event.receiverId()) || earlier.containsKey(event.eventId());
-        if (!hadTokens) {
-            log.warn("⚠️ No push token found for user {}", event.receiverId());
-            return new ProcessedEvent(event.eventId(), event.messageId(), Outcome.NO_TOKENS);
-        }
-        int accepted = outcome.acceptedPerEvent.getOrDefault(event.eventId(), 0);
-        if (accepted > 0) {
-            log.info("✅ Push notification sent successfully messageId={} devices={}", event.messageId(), accepted);
-            log.info("🔔 Push notification sent to user {}", event.receiverId());
-        }
-        return new ProcessedEvent(event.eventId(), event.messageId(), Outcome.DELIVERED);
+    private DeliveryPlan plan(List<ConsumerRecord<String, byte[]>> records) {
+        List<Incoming> incoming = DeliveryPlan.decode(records);
+        List<Incoming> pending = DeliveryPlan.pending(incoming, ledger.processed(DeliveryPlan.eventIds(incoming)));
+        List<UUID> pendingIds = DeliveryPlan.eventIds(pending);
+        return DeliveryPlan.of(
+                incoming,
+                pending,
+                ledger.deliveriesOf(pendingIds),
+                tokens.activeDevicesOf(pending.stream()
+                        .map(in -> in.event().receiverId())
+                        .distinct()
+                        .toList()),
+                expo.recipientsPerRequest(),
+                settings.maxDeviceAttempts());
     }
 
-    /** Decodes every record, remembering its index; a record that cannot be an event is poison. */
-    private List<Incoming> decode(List<ConsumerRecord<String, byte[]>> records) {
-        List<Incoming> incoming = new ArrayList<>(records.size());
-        for (int i = 0; i < records.size(); i++) {
-            ConsumerRecord<String, byte[]> record = records.get(i);
-            String type = header(record, EventHeaders.EVENT_TYPE);
-            if (type != null && !MessageSent.EVENT_TYPE.equals(type)) {
-                incoming.add(Incoming.poison(i, record, "UNKNOWN_EVENT_TYPE", "unknown event type '" + type + "'"));
-                continue;
+    private List<ExpoPushMessage> messages(List<Push> request) {
+        return request.stream()
+                .map(push -> content.messageFor(push.in().event(), push.token()))
+                .toList();
+    }
+
+    private void report(List<PushResult> results, BatchOutcome outcome) {
+        sent.increment(
+                results.stream().filter(PushResult.Accepted.class::isInstance).count());
+        outcome.failureCodes()
+                .forEach(code -> Counter.builder("pushpipe.notifications.failed")
+                        .description("Pushes Expo did not accept, by reason")
+                        .tag("reason", code)
+                        .register(meters)
+                        .increment());
+        for (Finished finished : outcome.finished()) {
+            if (finished.outcome() == Outcome.NO_TOKENS) {
+                log.warn("⚠️ No push token found for user {}", finished.event().receiverId());
+            } else if (finished.outcome() == Outcome.DELIVERED && finished.acceptedNow() > 0) {
+                log.info(
+                        "✅ Push notification sent successfully messageId={} devices={}",
+                        finished.event().messageId(),
+                        finished.acceptedNow());
+                log.info(
+                        "🔔 Push notification sent to user {}", finished.event().receiverId());
             }
-            try {
-                incoming.add(new Incoming(i, record, MessageSentCodec.decode(record.value()), null));
-            } catch (MessageSentCodec.MalformedEventException e) {
-                incoming.add(Incoming.poison(i, record, "POISON", e.getMessage()));
-            }
-        }
-        return incoming;
-    }
-
-    /** Events of this batch not handled before, each once even if it came twice. */
-    private Map<UUID, Incoming> pendingEvents(List<Incoming> incoming) {
-        List<Incoming> events =
-                incoming.stream().filter(in -> in.event() != null).toList();
-        Set<UUID> processed =
-                ledger.processed(events.stream().map(in -> in.event().eventId()).toList());
-        Map<UUID, Incoming> pending = new LinkedHashMap<>();
-        events.stream()
-                .filter(in -> !processed.contains(in.event().eventId()))
-                .forEach(in -> pending.putIfAbsent(in.event().eventId(), in));
-        return pending;
-    }
-
-    private static String reasonCode(String expoError) {
-        return switch (expoError) {
-            case "InvalidCredentials", "MismatchSenderId" -> "INVALID_CREDENTIALS";
-            case "MessageTooBig" -> "MESSAGE_TOO_BIG";
-            case "UNAUTHORIZED" -> "EXPO_UNAUTHORIZED";
-            default -> "EXPO_REJECTED";
-        };
-    }
-
-    private static String header(ConsumerRecord<?, ?> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
-
-    private void countFailure(String reason) {
-        Counter.builder("pushpipe.notifications.failed")
-                .description("Pushes Expo did not accept, by reason")
-                .tag("reason", reason)
-                .register(meters)
-                .increment();
-    }
-
-    /** A record of the batch: an event, or poison with the reason. */
-    private record Incoming(int index, ConsumerRecord<String, byte[]> record, MessageSent event, Poison poison) {
-
-        static Incoming poison(int index, ConsumerRecord<String, byte[]> record, String reason, String explanation) {
-            return new Incoming(index, record, null, new Poison(reason, explanation));
-        }
-    }
-
-    private record Poison(String reason, String explanation) {}
-
-    /** One push to one device, with how often it was tried before. */
-    private record Push(Incoming in, String token, int attemptsBefore) {}
-
-    /** What Expo's answers mean for the batch. */
-    private final class BatchOutcome {
-
-        final List<DeliveryRecord> records = new ArrayList<>();
-        final Set<String> notRegistered = new HashSet<>();
-        final Set<UUID> unfinished = new HashSet<>();
-        final Map<UUID, String> needsHuman = new LinkedHashMap<>();
-        final Map<UUID, Integer> acceptedPerEvent = new LinkedHashMap<>();
-        int transientFailures;
-
-        void add(Push push, PushResult result, int maxDeviceAttempts) {
-            MessageSent event = push.in().event();
-            if (result instanceof PushResult.Accepted accepted) {
-                records.add(record(push, Status.ACCEPTED, accepted.ticketId(), null, null));
-                acceptedPerEvent.merge(event.eventId(), 1, Integer::sum);
-                sent.increment();
-                return;
-            }
-            PushResult.Failed failed = (PushResult.Failed) result;
-            countFailure(failed.errorCode());
-            if (!failed.transientFailure()) {
-                records.add(record(push, Status.FAILED, null, failed.errorCode(), failed.message()));
-                if ("DeviceNotRegistered".equals(failed.errorCode())) {
-                    notRegistered.add(push.token());
-                } else {
-                    needsHuman.putIfAbsent(event.eventId(), failed.errorCode());
-                }
-                return;
-            }
-            transientFailures++;
-            if (!"MessageRateExceeded".equals(failed.errorCode())) {
-                unfinished.add(event.eventId());
-            } else if (push.attemptsBefore() + 1 >= maxDeviceAttempts) {
-                records.add(record(push, Status.FAILED, null, failed.errorCode(), failed.message()));
-            } else {
-                records.add(record(push, Status.RETRY, null, failed.errorCode(), failed.message()));
-                unfinished.add(event.eventId());
-            }
-        }
-
-        private DeliveryRecord record(
-                Push push, Status status, String ticketId, String errorCode, String errorMessage) {
-            MessageSent event = push.in().event();
-            return new DeliveryRecord(
-                    event.eventId(),
-                    push.token(),
-                    event.messageId(),
-                    event.receiverId(),
-                    status,
-                    ticketId,
-                    errorCode,
-                    errorMessage);
         }
     }
 }

@@ -26,12 +26,28 @@ class PushContent {
 
     private static final String ELLIPSIS = "…";
 
+    private static final String COLLAPSE_PREFIX = "pushpipe-";
+
     private final NotificationServiceProperties.Content settings;
     private final JsonMapper json;
 
-    PushContent(NotificationServiceProperties properties, JsonMapper json) {
-        this.settings = properties.content();
+    PushContent(NotificationServiceProperties.Content settings, JsonMapper json) {
+        this.settings = settings;
         this.json = json;
+    }
+
+    /** The test push of {@code POST /test-push-notification}: the same defaults as every other push. */
+    ExpoPushMessage testMessage(String expoToken) {
+        return new ExpoPushMessage(
+                expoToken,
+                "🔔 Test notification",
+                "Push notifications are working.",
+                Map.of("type", "test"),
+                "default",
+                "high",
+                settings.androidChannelId(),
+                null,
+                null);
     }
 
     ExpoPushMessage messageFor(MessageSent event, String expoToken) {
@@ -53,7 +69,13 @@ class PushContent {
         return TITLES.get(type);
     }
 
+    /**
+     * With {@code pushpipe.content.collapse-duplicates} (the default), every push of an event carries the
+     * same collapse identity ({@code collapseId} on iOS, {@code tag} on Android): when a crash makes pushpipe
+     * push an event to a device a second time, the phone replaces the notification instead of showing two.
+     */
     private ExpoPushMessage build(MessageSent event, String expoToken, String body) {
+        String collapse = settings.collapseDuplicates() ? COLLAPSE_PREFIX + event.eventId() : null;
         return new ExpoPushMessage(
                 expoToken,
                 titleOf(event.messageType()),
@@ -65,7 +87,9 @@ class PushContent {
                         "eventId", event.eventId().toString()),
                 "default",
                 isTimeSensitive(event.messageType()) ? "high" : "default",
-                settings.androidChannelId());
+                settings.androidChannelId(),
+                collapse,
+                collapse);
     }
 
     /** Interviews and tests must not wait for an Android device to leave doze. */

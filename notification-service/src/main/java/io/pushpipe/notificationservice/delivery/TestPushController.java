@@ -2,9 +2,8 @@ package io.pushpipe.notificationservice.delivery;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
+import io.pushpipe.notificationservice.expo.ExpoError;
 import io.pushpipe.notificationservice.expo.ExpoPushClient;
-import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.ExpoTokens;
 import io.pushpipe.notificationservice.token.TokenHygiene;
@@ -12,7 +11,6 @@ import io.pushpipe.notificationservice.token.TokenRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,14 +30,13 @@ class TestPushController {
     private final TokenRegistry tokens;
     private final TokenHygiene hygiene;
     private final ExpoPushClient expo;
-    private final String channelId;
+    private final PushContent content;
 
-    TestPushController(
-            TokenRegistry tokens, TokenHygiene hygiene, ExpoPushClient expo, NotificationServiceProperties properties) {
+    TestPushController(TokenRegistry tokens, TokenHygiene hygiene, ExpoPushClient expo, PushContent content) {
         this.tokens = tokens;
         this.hygiene = hygiene;
         this.expo = expo;
-        this.channelId = properties.content().androidChannelId();
+        this.content = content;
     }
 
     @Operation(summary = "Send a test push to every active device of the user")
@@ -54,16 +51,8 @@ class TestPushController {
                     HttpStatus.NOT_FOUND,
                     "User " + userId + " has no active push token. The app registers one with POST /push-tokens.");
         }
-        List<PushResult> results = expo.send(devices.stream()
-                .map(token -> new ExpoPushMessage(
-                        token,
-                        "🔔 Test notification",
-                        "Push notifications are working.",
-                        Map.of("type", "test"),
-                        "default",
-                        "high",
-                        channelId))
-                .toList());
+        List<PushResult> results =
+                expo.send(devices.stream().map(content::testMessage).toList());
         List<DeviceResult> answers = new ArrayList<>();
         List<String> notRegistered = new ArrayList<>();
         for (int i = 0; i < devices.size(); i++) {
@@ -73,7 +62,7 @@ class TestPushController {
             } else if (results.get(i) instanceof PushResult.Failed failed) {
                 answers.add(
                         new DeviceResult(ExpoTokens.mask(token), "error", null, failed.errorCode(), failed.message()));
-                if ("DeviceNotRegistered".equals(failed.errorCode())) {
+                if (failed.error() == ExpoError.DEVICE_NOT_REGISTERED) {
                     notRegistered.add(token);
                 }
             }

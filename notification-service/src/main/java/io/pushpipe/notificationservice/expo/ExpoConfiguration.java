@@ -3,32 +3,98 @@ package io.pushpipe.notificationservice.expo;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
+import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** The circuit breaker around Expo, its metrics and its health component. */
+/** How Expo is called: its settings, the rate limiter, retries, circuit breaker and request threads. */
 @Configuration(proxyBeanMethods = false)
 class ExpoConfiguration {
 
+    /** A request carries at most this share of a second's notifications; see {@link #expoRateLimiter}. */
+    private static final int REQUESTS_PER_SECOND_AT_LIMIT = 40;
+
+    @Bean
+    NotificationServiceProperties.Expo expoSettings(NotificationServiceProperties properties) {
+        return properties.expo();
+    }
+
     /**
-     * Opens when too many requests fail transiently; only {@link ExpoUnavailableException} counts, so a
-     * request Expo rejects as invalid cannot stop delivery for everyone. Goes half-open on its own after
-     * the open duration: the paused consumer makes no calls, so nothing else would move it.
+     * Expo counts notifications per project over each second as they arrive. Permits are released in small
+     * even steps, one request's worth (a fortieth of the rate, at most 100) at a time, so that the 30
+     * notifications between the default 570 and Expo's 600 absorb two requests that network jitter moves
+     * into the same second.
      */
     @Bean
-    CircuitBreaker expoCircuitBreaker(NotificationServiceProperties properties, MeterRegistry meters) {
-        NotificationServiceProperties.CircuitBreaker settings =
-                properties.expo().circuitBreaker();
+    RateLimiter expoRateLimiter(NotificationServiceProperties.Expo settings) {
+        int rate = settings.notificationsPerSecond();
+        int perRequest = Math.min(settings.maxRecipientsPerRequest(), Math.max(1, rate / REQUESTS_PER_SECOND_AT_LIMIT));
+        return RateLimiter.of(
+                "expo",
+                RateLimiterConfig.custom()
+                        .limitRefreshPeriod(Duration.ofNanos(TimeUnit.SECONDS.toNanos(1) * perRequest / rate))
+                        .limitForPeriod(perRequest)
+                        .timeoutDuration(Duration.ofMinutes(1))
+                        .build());
+    }
+
+    /** Retries only what Expo may take later: 429, 5xx, timeouts, answers that are not Expo's JSON. */
+    @Bean
+    Retry expoRetry(NotificationServiceProperties.Expo settings) {
+        return Retry.of(
+                "expo",
+                RetryConfig.custom()
+                        .maxAttempts(settings.retry().maxAttempts())
+                        .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
+                                settings.retry().initialBackoff(),
+                                2.0,
+                                0.5,
+                                settings.retry().maxBackoff()))
+                        .retryOnException(e -> e instanceof ExpoUnavailableException)
+                        .build());
+    }
+
+    /** The threads that carry send requests: as many as requests may be in flight. */
+    @Bean(destroyMethod = "shutdownNow")
+    ExecutorService expoRequests(NotificationServiceProperties.Expo settings) {
+        AtomicInteger threads = new AtomicInteger();
+        return Executors.newFixedThreadPool(settings.maxConcurrentRequests(), runnable -> {
+            Thread thread = new Thread(runnable, "expo-request-" + threads.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Opens when too many requests fail transiently or answer slower than {@code slow-call-duration}; only
+     * {@link ExpoUnavailableException} counts as a failure, so a request Expo rejects as invalid cannot stop
+     * delivery for everyone. Goes half-open on its own after the open duration: the paused consumer makes no
+     * calls, so nothing else would move it.
+     */
+    @Bean
+    CircuitBreaker expoCircuitBreaker(NotificationServiceProperties.Expo expo, MeterRegistry meters) {
+        NotificationServiceProperties.CircuitBreaker settings = expo.circuitBreaker();
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.slidingWindowSize())
                 .minimumNumberOfCalls(settings.minimumCalls())
                 .failureRateThreshold(settings.failureRateThreshold())
+                .slowCallDurationThreshold(settings.slowCallDuration())
+                .slowCallRateThreshold(settings.failureRateThreshold())
                 .waitDurationInOpenState(settings.openDuration())
                 .permittedNumberOfCallsInHalfOpenState(settings.halfOpenCalls())
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
@@ -46,6 +112,7 @@ class ExpoConfiguration {
             Health.Builder health = state == CircuitBreaker.State.OPEN ? Health.down() : Health.up();
             return health.withDetail("circuitBreaker", state.name())
                     .withDetail("failureRate", expoCircuitBreaker.getMetrics().getFailureRate())
+                    .withDetail("slowCallRate", expoCircuitBreaker.getMetrics().getSlowCallRate())
                     .build();
         };
     }

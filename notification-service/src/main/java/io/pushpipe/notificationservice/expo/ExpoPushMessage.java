@@ -13,6 +13,8 @@ import java.util.Map;
  * @param sound {@code default} to play the default sound
  * @param priority {@code default}, {@code normal} or {@code high}
  * @param channelId the Android channel; a channel missing on the device means nothing is shown
+ * @param collapseId iOS: a push with the same id replaces the notification shown, instead of adding one
+ * @param tag Android: a push with the same tag replaces the notification shown, instead of adding one
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExpoPushMessage(
@@ -22,4 +24,6 @@ public record ExpoPushMessage(
         Map<String, Object> data,
         String sound,
         String priority,
-        String channelId) {}
+        String channelId,
+        String collapseId,
+        String tag) {}

@@ -9,18 +9,16 @@ public sealed interface PushResult {
     /**
      * Expo did not accept the message.
      *
-     * @param errorCode Expo's ticket error ({@code DeviceNotRegistered}, {@code MessageTooBig}, ...) or one
-     *     of pushpipe's request-level codes: {@link #CIRCUIT_OPEN}, {@link #EXPO_UNAVAILABLE}, or Expo's
-     *     request error code such as {@code UNAUTHORIZED}
+     * @param errorCode Expo's ticket or request error ({@code DeviceNotRegistered}, {@code UNAUTHORIZED},
+     *     ...) or one of the client's own codes ({@code CIRCUIT_OPEN}, {@code NOT_SENT}, {@code EXPO_UNAVAILABLE}), as stored
+     *     in the delivery ledger
      * @param message what Expo or the client said
-     * @param transientFailure true when sending the same message later may succeed
      */
-    record Failed(String errorCode, String message, boolean transientFailure) implements PushResult {
+    record Failed(String errorCode, String message) implements PushResult {
 
-        /** The circuit breaker refused the call: Expo has been failing, nothing was sent. */
-        public static final String CIRCUIT_OPEN = "CIRCUIT_OPEN";
-
-        /** Expo kept answering 429, 5xx, garbage or nothing, through every retry. */
-        public static final String EXPO_UNAVAILABLE = "EXPO_UNAVAILABLE";
+        /** What the failure means for pushpipe. */
+        public ExpoError error() {
+            return ExpoError.of(errorCode);
+        }
     }
 }

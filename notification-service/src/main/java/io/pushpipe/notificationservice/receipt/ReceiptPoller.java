@@ -4,8 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
-import io.pushpipe.notificationservice.expo.ExpoPushClient;
-import io.pushpipe.notificationservice.expo.ExpoPushClient.Receipt;
+import io.pushpipe.notificationservice.dlt.DeadLetterReason;
+import io.pushpipe.notificationservice.expo.ExpoError;
+import io.pushpipe.notificationservice.expo.ExpoReceipts;
+import io.pushpipe.notificationservice.expo.ExpoReceipts.Receipt;
 import io.pushpipe.notificationservice.token.TokenHygiene;
 import io.pushpipe.notificationservice.token.TokenRegistry;
 import java.sql.Timestamp;
@@ -16,7 +18,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,6 @@ import org.springframework.stereotype.Component;
 public class ReceiptPoller implements HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(ReceiptPoller.class);
-    private static final Set<String> CREDENTIAL_ERRORS = Set.of("InvalidCredentials", "MismatchSenderId");
 
     private static final String CLAIM = """
             update deliveries d
@@ -76,12 +76,12 @@ public class ReceiptPoller implements HealthIndicator {
 
     private static final String RECENT_CREDENTIAL_ERRORS = """
             select count(*) from deliveries
-            where receipt_error in ('InvalidCredentials', 'MismatchSenderId') and receipt_checked_at > :since
+            where receipt_error in (:credentialErrors) and receipt_checked_at > :since
             """;
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate batches;
-    private final ExpoPushClient expo;
+    private final ExpoReceipts expo;
     private final TokenHygiene hygiene;
     private final TokenRegistry tokens;
     private final NotificationServiceProperties.Receipts settings;
@@ -92,7 +92,7 @@ public class ReceiptPoller implements HealthIndicator {
     ReceiptPoller(
             JdbcClient jdbc,
             NamedParameterJdbcTemplate batches,
-            ExpoPushClient expo,
+            ExpoReceipts expo,
             TokenHygiene hygiene,
             TokenRegistry tokens,
             NotificationServiceProperties properties,
@@ -138,7 +138,7 @@ public class ReceiptPoller implements HealthIndicator {
                 return answered;
             }
             Map<String, Receipt> receipts =
-                    expo.receipts(claimed.stream().map(Ticket::ticketId).toList());
+                    expo.of(claimed.stream().map(Ticket::ticketId).toList());
             answered += record(claimed, receipts, now);
             if (claimed.size() < settings.batchSize()) {
                 return answered;
@@ -170,13 +170,14 @@ public class ReceiptPoller implements HealthIndicator {
             if (receipt != null) {
                 status = receipt.ok() ? "ok" : "error";
                 outcome(receipt.ok() ? "ok" : receipt.errorCode());
-                if ("DeviceNotRegistered".equals(receipt.errorCode())) {
+                ExpoError error = receipt.error();
+                if (error == ExpoError.DEVICE_NOT_REGISTERED) {
                     notRegistered.add(ticket.token());
-                }
-                if ("MessageRateExceeded".equals(receipt.errorCode())) {
+                } else if (error == ExpoError.MESSAGE_RATE_EXCEEDED) {
                     throttled.add(ticket.token());
-                }
-                if (!receipt.ok() && CREDENTIAL_ERRORS.contains(receipt.errorCode())) {
+                } else if (error != null
+                        && error.needsHuman()
+                        && error.deadLetterReason() == DeadLetterReason.INVALID_CREDENTIALS) {
                     log.error(
                             "🚨 Expo receipt says the app's push credentials are wrong ({}): fix them in Expo",
                             receipt.errorCode());
@@ -227,6 +228,7 @@ public class ReceiptPoller implements HealthIndicator {
     @Override
     public Health health() {
         long credentialErrors = jdbc.sql(RECENT_CREDENTIAL_ERRORS)
+                .param("credentialErrors", ExpoError.codesFor(DeadLetterReason.INVALID_CREDENTIALS))
                 .param("since", Timestamp.from(clock.instant().minus(Duration.ofHours(1))))
                 .query(Long.class)
                 .single();

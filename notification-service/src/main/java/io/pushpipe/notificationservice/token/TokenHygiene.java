@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
+import io.pushpipe.notificationservice.expo.ExpoError;
 import java.time.Clock;
 import java.util.Collection;
 import org.slf4j.Logger;
@@ -24,7 +25,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class TokenHygiene implements HealthIndicator {
 
-    static final String NOT_REGISTERED = "DeviceNotRegistered";
+    static final String NOT_REGISTERED = ExpoError.DEVICE_NOT_REGISTERED.code();
 
     private static final Logger log = LoggerFactory.getLogger(TokenHygiene.class);
 

@@ -78,10 +78,39 @@ class PushContentTests {
         assertThat(message.channelId()).isEqualTo("messages");
     }
 
+    @Test
+    void everyPushOfAnEventCarriesOneCollapseIdentitySoARepeatReplacesTheNotification() {
+        MessageSent event = event(MessageType.ZOOM_LINK, "Interview");
+        PushContent content = content(Map.of());
+
+        ExpoPushMessage phone = content.messageFor(event, TOKEN);
+        ExpoPushMessage tablet = content.messageFor(event, "ExponentPushToken[tablet]");
+        ExpoPushMessage other = content.messageFor(event(MessageType.ZOOM_LINK, "Interview"), TOKEN);
+
+        assertThat(phone.collapseId()).isEqualTo("pushpipe-" + event.eventId());
+        assertThat(phone.tag()).isEqualTo(phone.collapseId());
+        assertThat(tablet.collapseId()).isEqualTo(phone.collapseId());
+        assertThat(other.collapseId()).isNotEqualTo(phone.collapseId());
+        assertThat(JSON.writeValueAsString(phone))
+                .contains("\"collapseId\":\"pushpipe-" + event.eventId() + "\"")
+                .contains("\"tag\":\"pushpipe-" + event.eventId() + "\"");
+    }
+
+    @Test
+    void collapseIdentitiesCanBeSwitchedOff() {
+        ExpoPushMessage message = content(Map.of("pushpipe.content.collapse-duplicates", "false"))
+                .messageFor(event(MessageType.TEXT, "Hi"), TOKEN);
+
+        assertThat(message.collapseId()).isNull();
+        assertThat(JSON.writeValueAsString(message))
+                .doesNotContain("collapseId")
+                .doesNotContain("\"tag\"");
+    }
+
     private static PushContent content(Map<String, String> settings) {
         NotificationServiceProperties properties = new Binder(new MapConfigurationPropertySource(settings))
                 .bindOrCreate("pushpipe", NotificationServiceProperties.class);
-        return new PushContent(properties, JSON);
+        return new PushContent(properties.content(), JSON);
     }
 
     private static MessageSent event(MessageType type, String content) {

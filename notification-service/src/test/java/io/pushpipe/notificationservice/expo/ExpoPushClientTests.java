@@ -2,7 +2,6 @@ package io.pushpipe.notificationservice.expo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushpipe.exposandbox.ExpoSandbox;
 import io.pushpipe.exposandbox.ExpoSandbox.Fault;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ExpoPushClientTests {
 
     private ExpoSandbox expo;
-    private final List<ExpoPushClient> clients = new ArrayList<>();
+    private final List<ExecutorService> pools = new ArrayList<>();
 
     @BeforeEach
     void start() throws IOException {
@@ -37,7 +37,7 @@ class ExpoPushClientTests {
 
     @AfterEach
     void stop() {
-        clients.forEach(ExpoPushClient::close);
+        pools.forEach(ExecutorService::shutdownNow);
         expo.close();
     }
 
@@ -111,8 +111,8 @@ class ExpoPushClientTests {
 
         assertThat(expo.requests()).hasSize(1);
         assertThat(results)
-                .allSatisfy(r -> assertThat(r)
-                        .isEqualTo(new PushResult.Failed("VALIDATION_ERROR", "\"to\" must be a string", false)));
+                .allSatisfy(r ->
+                        assertThat(r).isEqualTo(new PushResult.Failed("VALIDATION_ERROR", "\"to\" must be a string")));
     }
 
     @Test
@@ -125,8 +125,8 @@ class ExpoPushClientTests {
         assertThat(expo.requests()).hasSize(3);
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r).isInstanceOf(PushResult.Failed.class);
-            assertThat(((PushResult.Failed) r).errorCode()).isEqualTo(PushResult.Failed.EXPO_UNAVAILABLE);
-            assertThat(((PushResult.Failed) r).transientFailure()).isTrue();
+            assertThat(((PushResult.Failed) r).error()).isEqualTo(ExpoError.EXPO_UNAVAILABLE);
+            assertThat(((PushResult.Failed) r).error().isTransient()).isTrue();
         });
     }
 
@@ -158,7 +158,7 @@ class ExpoPushClientTests {
         assertThat(results.get(0)).isInstanceOf(PushResult.Accepted.class);
         assertThat(results.get(1)).isInstanceOfSatisfying(PushResult.Failed.class, failed -> {
             assertThat(failed.errorCode()).isEqualTo("DeviceNotRegistered");
-            assertThat(failed.transientFailure()).isFalse();
+            assertThat(failed.error().isTransient()).isFalse();
         });
     }
 
@@ -172,7 +172,7 @@ class ExpoPushClientTests {
 
         assertThat(without)
                 .singleElement()
-                .isEqualTo(new PushResult.Failed("UNAUTHORIZED", "The bearer token is invalid", false));
+                .isEqualTo(new PushResult.Failed("UNAUTHORIZED", "The bearer token is invalid"));
         assertThat(with).singleElement().isInstanceOf(PushResult.Accepted.class);
     }
 
@@ -194,8 +194,7 @@ class ExpoPushClientTests {
         assertThat(requestsWhenOpened).isEqualTo(3);
         assertThat(expo.requests()).hasSize(3);
         assertThat(refused)
-                .allSatisfy(
-                        r -> assertThat(((PushResult.Failed) r).errorCode()).isEqualTo(PushResult.Failed.CIRCUIT_OPEN));
+                .allSatisfy(r -> assertThat(((PushResult.Failed) r).error()).isEqualTo(ExpoError.CIRCUIT_OPEN));
     }
 
     @Test
@@ -222,11 +221,16 @@ class ExpoPushClientTests {
         NotificationServiceProperties properties = new Binder(new MapConfigurationPropertySource(settings))
                 .bindOrCreate("pushpipe", NotificationServiceProperties.class);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        CircuitBreaker breaker = new ExpoConfiguration().expoCircuitBreaker(properties, meters);
-        ExpoPushClient client =
-                new ExpoPushClient(properties, JsonMapper.builder().build(), breaker, meters);
-        clients.add(client);
-        return client;
+        ExpoConfiguration configuration = new ExpoConfiguration();
+        NotificationServiceProperties.Expo expoSettings = properties.expo();
+        ExecutorService pool = configuration.expoRequests(expoSettings);
+        pools.add(pool);
+        return new ExpoPushClient(
+                new ExpoTransport(expoSettings, JsonMapper.builder().build(), meters),
+                configuration.expoRateLimiter(expoSettings),
+                configuration.expoRetry(expoSettings),
+                configuration.expoCircuitBreaker(expoSettings, meters),
+                pool);
     }
 
     private static List<ExpoPushMessage> messages(String tokenPattern, int count) {
@@ -243,7 +247,9 @@ class ExpoPushClientTests {
                 Map.of("messageId", "m"),
                 "default",
                 "default",
-                "default");
+                "default",
+                null,
+                null);
     }
 
     /** The most notifications accepted within any one second, as Expo's limit counts them. */

@@ -15,6 +15,7 @@ import io.pushpipe.notificationservice.NotificationIntegrationTest;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.expo.ExpoPushClient;
 import io.pushpipe.notificationservice.expo.ExpoPushMessage;
+import io.pushpipe.notificationservice.expo.ExpoReceipts;
 import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.TokenHygiene;
 import io.pushpipe.notificationservice.token.TokenRegistry;
@@ -106,13 +107,14 @@ class ReceiptTests extends NotificationIntegrationTest {
     @Test
     void twoPollersNeverAskForTheSameTicket(
             @Autowired NamedParameterJdbcTemplate batches,
+            @Autowired ExpoReceipts receipts,
             @Autowired TokenHygiene hygiene,
             @Autowired TokenRegistry tokens,
             @Autowired NotificationServiceProperties properties) {
         List<String> tickets = issueTickets("pair", 2500);
         insertAcceptedDeliveries(tickets, Instant.now().minus(DUE));
         ReceiptPoller second =
-                new ReceiptPoller(jdbc, batches, expo, hygiene, tokens, properties, new SimpleMeterRegistry());
+                new ReceiptPoller(jdbc, batches, receipts, hygiene, tokens, properties, new SimpleMeterRegistry());
         Instant now = Instant.now();
 
         CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> poller.pollOnce(now));
@@ -283,7 +285,7 @@ class ReceiptTests extends NotificationIntegrationTest {
 
     private List<String> issueTickets(List<String> tokens) {
         List<PushResult> results = expo.send(tokens.stream()
-                .map(token -> new ExpoPushMessage(token, "t", "b", Map.of(), null, null, null))
+                .map(token -> new ExpoPushMessage(token, "t", "b", Map.of(), null, null, null, null, null))
                 .toList());
         return results.stream().map(r -> ((PushResult.Accepted) r).ticketId()).toList();
     }

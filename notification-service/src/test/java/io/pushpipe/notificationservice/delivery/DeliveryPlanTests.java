@@ -1,0 +1,211 @@
+package io.pushpipe.notificationservice.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pushpipe.common.MessageSent;
+import io.pushpipe.common.MessageSentCodec;
+import io.pushpipe.common.MessageType;
+import io.pushpipe.common.Topics;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger.Delivery;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger.DeliveryRecord;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger.Outcome;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger.ProcessedEvent;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger.Status;
+import io.pushpipe.notificationservice.delivery.DeliveryPlan.BatchOutcome;
+import io.pushpipe.notificationservice.delivery.DeliveryPlan.DeadLetter;
+import io.pushpipe.notificationservice.delivery.DeliveryPlan.Incoming;
+import io.pushpipe.notificationservice.delivery.DeliveryPlan.Push;
+import io.pushpipe.notificationservice.dlt.DeadLetterReason;
+import io.pushpipe.notificationservice.expo.PushResult;
+import io.pushpipe.notificationservice.token.TokenRegistry.Device;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+/** The batch's decisions, without Kafka, a database or Expo. */
+class DeliveryPlanTests {
+
+    private static final PushResult OK = new PushResult.Accepted("ticket");
+    private static final PushResult CIRCUIT_OPEN = new PushResult.Failed("CIRCUIT_OPEN", "open");
+
+    private final UUID alice = UUID.randomUUID();
+    private final UUID bob = UUID.randomUUID();
+    private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+    private final Map<UUID, List<Device>> devices = new LinkedHashMap<>();
+    private final Map<UUID, Map<String, Delivery>> earlier = new LinkedHashMap<>();
+
+    @Test
+    void aReceiversPushesTravelInOneRequestSoAnOutageFailsThemTogether() {
+        devices(alice, "a1", "a2", "a3");
+        devices(bob, "b1", "b2", "b3");
+        event(alice);
+        event(bob);
+        event(alice);
+
+        DeliveryPlan plan = plan(4);
+
+        assertThat(plan.requests())
+                .extracting(request -> request.stream().map(Push::token).toList())
+                .containsExactly(List.of("a1", "a2", "a3", "a1"), List.of("a2", "a3"), List.of("b1", "b2", "b3"));
+        assertThat(plan(6).requests())
+                .extracting(request -> request.stream().map(Push::token).toList())
+                .containsExactly(List.of("a1", "a2", "a3", "a1", "a2", "a3"), List.of("b1", "b2", "b3"));
+    }
+
+    @Test
+    void aRefusedRequestRecordsNothingAndRedeliversFromItsFirstEventWithoutFinishingLaterOnes() {
+        devices(alice, "a1");
+        devices(bob, "b1");
+        MessageSent first = event(bob);
+        MessageSent refused = event(alice);
+        event(bob);
+        poison();
+        DeliveryPlan plan = plan(2);
+        assertThat(plan.requests()).hasSize(2);
+
+        List<DeliveryRecord> bobsRecords = plan.recordsOf(0, List.of(OK, OK));
+        List<DeliveryRecord> alicesRecords = plan.recordsOf(1, List.of(CIRCUIT_OPEN));
+        BatchOutcome outcome = plan.outcome(List.of(OK, OK, CIRCUIT_OPEN));
+
+        assertThat(bobsRecords).extracting(DeliveryRecord::status).containsExactly(Status.ACCEPTED, Status.ACCEPTED);
+        assertThat(alicesRecords).isEmpty();
+        assertThat(outcome.firstUnfinished()).isEqualTo(indexOf(refused));
+        assertThat(outcome.processed())
+                .containsExactly(new ProcessedEvent(first.eventId(), first.messageId(), Outcome.DELIVERED));
+        assertThat(outcome.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void aCredentialsFailureDeadLettersItsEventWithItsReasonAndAPoisonRecordAsPoison() {
+        devices(alice, "a1", "a2");
+        MessageSent event = event(alice);
+        poison();
+        DeliveryPlan plan = plan(100);
+        List<PushResult> results =
+                List.of(OK, new PushResult.Failed("InvalidCredentials", "Unable to retrieve the FCM server key"));
+
+        List<DeliveryRecord> recorded = plan.recordsOf(0, results);
+        BatchOutcome outcome = plan.outcome(results);
+
+        assertThat(recorded).extracting(DeliveryRecord::status).containsExactly(Status.ACCEPTED, Status.FAILED);
+        assertThat(outcome.processed())
+                .containsExactly(new ProcessedEvent(event.eventId(), event.messageId(), Outcome.DEAD_LETTERED));
+        assertThat(outcome.deadLetters())
+                .extracting(DeadLetter::reason)
+                .containsExactlyInAnyOrder(DeadLetterReason.INVALID_CREDENTIALS, DeadLetterReason.POISON);
+        assertThat(outcome.firstUnfinished()).isEqualTo(records.size());
+    }
+
+    @Test
+    void devicesThatAnEarlierAttemptFinishedAreNotPushedAgainButFailuresThatNeedAPersonAre() {
+        devices(alice, "accepted", "unregistered", "credentials", "new");
+        MessageSent event = event(alice);
+        earlier.put(
+                event.eventId(),
+                Map.of(
+                        "accepted", new Delivery(Status.ACCEPTED, 1, null),
+                        "unregistered", new Delivery(Status.FAILED, 1, "DeviceNotRegistered"),
+                        "credentials", new Delivery(Status.FAILED, 1, "InvalidCredentials")));
+
+        DeliveryPlan plan = plan(100);
+
+        assertThat(plan.requests().get(0)).extracting(Push::token).containsExactly("credentials", "new");
+        assertThat(plan.requests().get(0).get(0).attemptsBefore()).isEqualTo(1);
+    }
+
+    @Test
+    void aThrottledDeviceHoldsItsEventBackAndAnUnregisteredOneIsDeactivated() {
+        devices.put(alice, List.of(new Device("slow", true), new Device("gone", false)));
+        MessageSent event = event(alice);
+        DeliveryPlan plan = plan(100);
+        List<PushResult> results = List.of(new PushResult.Failed("DeviceNotRegistered", "not registered"));
+
+        BatchOutcome outcome = plan.outcome(results);
+
+        assertThat(plan.requests())
+                .singleElement()
+                .satisfies(r -> assertThat(r).extracting(Push::token).containsExactly("gone"));
+        assertThat(outcome.notRegistered()).containsExactly("gone");
+        assertThat(outcome.waitingForThrottledDevices()).isEqualTo(1);
+        assertThat(outcome.firstUnfinished()).isEqualTo(indexOf(event));
+        assertThat(outcome.processed()).isEmpty();
+    }
+
+    @Test
+    void aDeviceExpoKeepsThrottlingIsGivenUpAfterTheLastAttempt() {
+        devices(alice, "busy");
+        MessageSent event = event(alice);
+        earlier.put(event.eventId(), Map.of("busy", new Delivery(Status.RETRY, 4, "MessageRateExceeded")));
+        DeliveryPlan plan = plan(100);
+        List<PushResult> results = List.of(new PushResult.Failed("MessageRateExceeded", "slow down"));
+
+        List<DeliveryRecord> recorded = plan.recordsOf(0, results);
+        BatchOutcome outcome = plan.outcome(results);
+
+        assertThat(recorded).extracting(DeliveryRecord::status).containsExactly(Status.FAILED);
+        assertThat(outcome.processed()).extracting(ProcessedEvent::outcome).containsExactly(Outcome.DELIVERED);
+    }
+
+    @Test
+    void anEventAlreadyProcessedOrSeenTwiceInTheBatchIsPlannedOnce() {
+        devices(alice, "a1");
+        MessageSent done = event(alice);
+        MessageSent twice = event(alice);
+        records.add(record(alice, twice));
+        List<Incoming> incoming = DeliveryPlan.decode(records);
+
+        List<Incoming> pending = DeliveryPlan.pending(incoming, Set.of(done.eventId()));
+
+        assertThat(pending).extracting(in -> in.event().eventId()).containsExactly(twice.eventId());
+    }
+
+    private DeliveryPlan plan(int recipientsPerRequest) {
+        List<Incoming> incoming = DeliveryPlan.decode(records);
+        List<Incoming> pending = DeliveryPlan.pending(incoming, Set.of());
+        return DeliveryPlan.of(incoming, pending, earlier, devices, recipientsPerRequest, 5);
+    }
+
+    private void devices(UUID user, String... tokens) {
+        devices.put(
+                user,
+                java.util.Arrays.stream(tokens).map(t -> new Device(t, false)).toList());
+    }
+
+    private MessageSent event(UUID receiver) {
+        MessageSent event = MessageSent.of(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                receiver,
+                MessageType.TEXT,
+                "hello",
+                Instant.now());
+        records.add(record(receiver, event));
+        return event;
+    }
+
+    private ConsumerRecord<String, byte[]> record(UUID receiver, MessageSent event) {
+        return new ConsumerRecord<>(
+                Topics.MESSAGE_SENT, 0, records.size(), receiver.toString(), MessageSentCodec.encode(event));
+    }
+
+    private void poison() {
+        records.add(new ConsumerRecord<>(
+                Topics.MESSAGE_SENT, 0, records.size(), "key", "{]".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private int indexOf(MessageSent event) {
+        return DeliveryPlan.decode(records).stream()
+                .filter(in -> in.event() != null && in.event().eventId().equals(event.eventId()))
+                .findFirst()
+                .orElseThrow()
+                .index();
+    }
+}
