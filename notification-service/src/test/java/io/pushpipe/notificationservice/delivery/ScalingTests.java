@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushpipe.common.MessageType;
+import io.pushpipe.common.Topics;
 import io.pushpipe.exposandbox.ReceivedNotification;
 import io.pushpipe.notificationservice.Events;
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
@@ -16,11 +17,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.web.servlet.MockMvc;
@@ -67,6 +71,27 @@ class ScalingTests extends NotificationIntegrationTest {
         assertThat(pushCountPerDevice(devices))
                 .hasSize(devices.size())
                 .allSatisfy((device, count) -> assertThat(count).isEqualTo(1));
+    }
+
+    @Test
+    void aCrashedInstancesPartitionsAreServedByTheOthersWithinSeconds(
+            @Autowired ConsumerFactory<String, byte[]> consumers) {
+        MessageListenerContainer mine = listeners.getListenerContainer(MessageSentListener.ID);
+        Consumer<String, byte[]> crashing = consumers.createConsumer(MessageSentListener.GROUP_ID, null, "-crashing");
+        crashing.subscribe(List.of(Topics.MESSAGE_SENT));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            crashing.poll(Duration.ofMillis(100));
+            return !crashing.assignment().isEmpty();
+        });
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> assigned(mine).size() + crashing.assignment().size()
+                        == SharedInfrastructure.DEFAULT_PARTITIONS);
+
+        // Gone without a word to the group, as after kill -9 or a lost machine: only the missing heartbeats tell.
+        crashing.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> assigned(mine).size() == SharedInfrastructure.DEFAULT_PARTITIONS);
     }
 
     private List<String> registerCandidates(int count) throws Exception {
