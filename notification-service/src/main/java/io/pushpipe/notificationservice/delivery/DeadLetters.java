@@ -1,10 +1,12 @@
 package io.pushpipe.notificationservice.delivery;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushpipe.common.EventHeaders;
 import io.pushpipe.notificationservice.delivery.DeliveryPlan.DeadLetter;
 import io.pushpipe.notificationservice.dlt.DeadLetterReason;
+import io.pushpipe.notificationservice.retention.RetainedTable;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -49,7 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
  * pushpipe's reason code.
  */
 @Component
-class DeadLetters implements DisposableBean {
+class DeadLetters implements RetainedTable, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
     private static final Duration LEASE = Duration.ofSeconds(30);
@@ -83,6 +85,11 @@ class DeadLetters implements DisposableBean {
             update pending_dead_letters set published_at = now(), claimed_until = null where id = :id
             """;
 
+    private static final String PURGE_PUBLISHED = """
+            delete from pending_dead_letters where ctid in (
+                select ctid from pending_dead_letters where published_at < :cutoff limit :limit)
+            """;
+
     private static final String UNPUBLISHED = """
             select count(*) from pending_dead_letters where published_at is null
             """;
@@ -111,6 +118,9 @@ class DeadLetters implements DisposableBean {
         this.meters = meters;
         this.recoverer = new DeadLetterPublishingRecoverer(template);
         this.recoverer.setHeadersFunction(DeadLetters::reasonHeader);
+        Gauge.builder("pushpipe.dead.letters.unpublished", this, DeadLetters::unpublished)
+                .description("Dead letters recorded but not yet on message-sent-dlt: it cannot be written")
+                .register(meters);
     }
 
     /** Records the dead letters; to be called in the transaction that records their events' fate. */
@@ -142,6 +152,15 @@ class DeadLetters implements DisposableBean {
     /** Dead letters recorded but not yet on the DLT. */
     long unpublished() {
         return jdbc.sql(UNPUBLISHED).query(Long.class).single();
+    }
+
+    /** Published dead letters are kept as long as delivery records, so that a redelivery never re-publishes them. */
+    @Override
+    public int purgeOlderThan(Instant cutoff, int limit) {
+        return jdbc.sql(PURGE_PUBLISHED)
+                .param("cutoff", Timestamp.from(cutoff))
+                .param("limit", limit)
+                .update();
     }
 
     private void publishPending() {

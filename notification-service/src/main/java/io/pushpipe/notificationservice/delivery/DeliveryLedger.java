@@ -1,11 +1,18 @@
 package io.pushpipe.notificationservice.delivery;
 
 import io.pushpipe.notificationservice.expo.ExpoError;
+import io.pushpipe.notificationservice.retention.RetainedTable;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -15,11 +22,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * What has been delivered: {@code processed_events} (events handled to the end) and {@code deliveries}
- * (Expo's answer per event and device token). Reads take one query per batch; writes one batch each.
+ * What has been delivered, and the one owner of its tables: {@code processed_events} (events handled to the
+ * end) and {@code deliveries} (Expo's answer per event and device token, then its receipt). Reads take one
+ * query per batch; writes one batch each.
  */
 @Component
-class DeliveryLedger {
+public class DeliveryLedger implements RetainedTable {
 
     /** Dead-lettered events do not count: a replay of one must be delivered. */
     private static final String PROCESSED = """
@@ -54,6 +62,58 @@ class DeliveryLedger {
             values (:eventId, :messageId, :outcome)
             on conflict (event_id) do update
             set outcome = excluded.outcome, processed_at = now()
+            """;
+
+    private static final String CLAIM_TICKETS_DUE = """
+            update deliveries d
+            set receipt_claimed_until = :leaseEnd
+            from (
+                select event_id, expo_token
+                from deliveries
+                where status = 'accepted'
+                  and receipt_status is null
+                  and sent_at <= :dueBefore
+                  and (receipt_claimed_until is null or receipt_claimed_until < :now)
+                order by sent_at
+                limit :limit
+                for update skip locked
+            ) due
+            where d.event_id = due.event_id and d.expo_token = due.expo_token
+            returning d.event_id, d.expo_token, d.ticket_id, d.sent_at
+            """;
+
+    private static final String RECORD_RECEIPT = """
+            update deliveries
+            set receipt_status = :status, receipt_error = :error, receipt_message = :message,
+                receipt_checked_at = :now, receipt_claimed_until = null, updated_at = :now
+            where event_id = :eventId and expo_token = :token
+            """;
+
+    private static final String OLDEST_UNCHECKED = """
+            select min(sent_at) from deliveries where status = 'accepted' and receipt_status is null
+            """;
+
+    private static final String RECEIPT_ERRORS_SINCE = """
+            select count(*) from deliveries
+            where receipt_error in (:errors) and receipt_checked_at > :since
+            """;
+
+    private static final String DELIVERIES_OF_MESSAGE = """
+            select expo_token, status, error_code, error_message, receipt_status, receipt_error, receipt_message,
+                   sent_at, receipt_checked_at, created_at, updated_at, attempts
+            from deliveries
+            where message_id = :messageId
+            order by created_at, expo_token
+            """;
+
+    private static final String PURGE_DELIVERIES = """
+            delete from deliveries where ctid in (
+                select ctid from deliveries where created_at < :cutoff limit :limit)
+            """;
+
+    private static final String PURGE_PROCESSED_EVENTS = """
+            delete from processed_events where ctid in (
+                select ctid from processed_events where processed_at < :cutoff limit :limit)
             """;
 
     private final JdbcClient jdbc;
@@ -125,6 +185,114 @@ class DeliveryLedger {
                                 .addValue("outcome", e.outcome().column()))
                         .toArray(SqlParameterSource[]::new));
     }
+
+    /**
+     * Claims up to {@code limit} accepted tickets sent before {@code dueBefore} whose receipt nobody has, for
+     * {@code leaseEnd}; {@code FOR UPDATE SKIP LOCKED} and the lease keep two instances from claiming one.
+     */
+    public List<Ticket> claimTicketsDue(Instant now, Instant dueBefore, Instant leaseEnd, int limit) {
+        return jdbc.sql(CLAIM_TICKETS_DUE)
+                .param("leaseEnd", Timestamp.from(leaseEnd))
+                .param("dueBefore", Timestamp.from(dueBefore))
+                .param("now", Timestamp.from(now))
+                .param("limit", limit)
+                .query((rs, row) -> new Ticket(
+                        rs.getObject("event_id", UUID.class),
+                        rs.getString("expo_token"),
+                        rs.getString("ticket_id"),
+                        rs.getObject("sent_at", OffsetDateTime.class).toInstant()))
+                .list();
+    }
+
+    /** Records what became of claimed tickets, in one batch. */
+    public void recordReceipts(List<ReceiptRecord> receipts, Instant now) {
+        if (receipts.isEmpty()) {
+            return;
+        }
+        batches.batchUpdate(
+                RECORD_RECEIPT,
+                receipts.stream()
+                        .map(r -> new MapSqlParameterSource()
+                                .addValue("status", r.status())
+                                .addValue("error", r.errorCode())
+                                .addValue("message", r.message())
+                                .addValue("now", Timestamp.from(now))
+                                .addValue("eventId", r.ticket().eventId())
+                                .addValue("token", r.ticket().token()))
+                        .toArray(SqlParameterSource[]::new));
+    }
+
+    /** When the oldest accepted push without a checked receipt was sent. */
+    public Optional<Instant> oldestUncheckedTicket() {
+        return jdbc.sql(OLDEST_UNCHECKED).query(OffsetDateTime.class).optional().map(OffsetDateTime::toInstant);
+    }
+
+    /** How many receipts with one of these errors were checked after {@code since}. */
+    public long receiptErrorsSince(Collection<String> errorCodes, Instant since) {
+        return jdbc.sql(RECEIPT_ERRORS_SINCE)
+                .param("errors", errorCodes)
+                .param("since", Timestamp.from(since))
+                .query(Long.class)
+                .single();
+    }
+
+    /** Every device's delivery of one message, oldest first. */
+    List<DeviceDelivery> deliveriesOfMessage(UUID messageId) {
+        return jdbc.sql(DELIVERIES_OF_MESSAGE)
+                .param("messageId", messageId)
+                .query((rs, row) -> new DeviceDelivery(
+                        rs.getString("expo_token"),
+                        Status.of(rs.getString("status")),
+                        rs.getString("error_code"),
+                        rs.getString("receipt_status"),
+                        rs.getString("receipt_error"),
+                        rs.getInt("attempts"),
+                        instant(rs, "created_at"),
+                        instant(rs, "sent_at"),
+                        instant(rs, "receipt_checked_at"),
+                        instant(rs, "updated_at")))
+                .list();
+    }
+
+    @Override
+    public int purgeOlderThan(Instant cutoff, int limit) {
+        return purge(PURGE_DELIVERIES, cutoff, limit) + purge(PURGE_PROCESSED_EVENTS, cutoff, limit);
+    }
+
+    private int purge(String statement, Instant cutoff, int limit) {
+        return jdbc.sql(statement)
+                .param("cutoff", Timestamp.from(cutoff))
+                .param("limit", limit)
+                .update();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /** An accepted push waiting for its receipt. */
+    public record Ticket(UUID eventId, String token, String ticketId, Instant sentAt) {}
+
+    /**
+     * What became of a ticket.
+     *
+     * @param status {@code ok}, {@code error}, or {@code unknown} when Expo never answered in time
+     */
+    public record ReceiptRecord(Ticket ticket, String status, String errorCode, String message) {}
+
+    /** One device's delivery of a message, as the ledger holds it. */
+    record DeviceDelivery(
+            String expoToken,
+            Status status,
+            String errorCode,
+            String receiptStatus,
+            String receiptError,
+            int attempts,
+            Instant firstTriedAt,
+            Instant sentAt,
+            Instant receiptCheckedAt,
+            Instant updatedAt) {}
 
     /** A delivery's state for one device. */
     enum Status {

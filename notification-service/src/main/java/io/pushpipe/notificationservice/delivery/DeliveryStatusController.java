@@ -2,16 +2,14 @@ package io.pushpipe.notificationservice.delivery;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger.DeviceDelivery;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger.Status;
 import io.pushpipe.notificationservice.token.ExpoTokens;
 import io.swagger.v3.oas.annotations.Operation;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.MediaType;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -20,18 +18,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class DeliveryStatusController {
 
-    private static final String DELIVERIES_OF_MESSAGE = """
-            select expo_token, status, error_code, error_message, receipt_status, receipt_error, receipt_message,
-                   sent_at, receipt_checked_at, created_at, updated_at, attempts
-            from deliveries
-            where message_id = :messageId
-            order by created_at, expo_token
-            """;
+    private final DeliveryLedger ledger;
 
-    private final JdbcClient jdbc;
-
-    DeliveryStatusController(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    DeliveryStatusController(DeliveryLedger ledger) {
+        this.ledger = ledger;
     }
 
     @Operation(
@@ -42,48 +32,40 @@ class DeliveryStatusController {
     MessageDeliveries status(@RequestParam("message_id") UUID messageId) {
         return new MessageDeliveries(
                 messageId,
-                jdbc.sql(DELIVERIES_OF_MESSAGE)
-                        .param("messageId", messageId)
-                        .query(DeliveryStatusController::toDevice)
-                        .list());
+                ledger.deliveriesOfMessage(messageId).stream()
+                        .map(DeliveryStatusController::toDevice)
+                        .toList());
     }
 
-    private static Device toDevice(ResultSet rs, int row) throws SQLException {
-        String status = rs.getString("status");
-        String receipt = rs.getString("receipt_status");
+    private static Device toDevice(DeviceDelivery delivery) {
         String state;
         String reason = null;
-        if ("retry".equals(status)) {
+        if (delivery.status() == Status.RETRY) {
             state = "pending";
-            reason = rs.getString("error_code");
-        } else if ("failed".equals(status)) {
+            reason = delivery.errorCode();
+        } else if (delivery.status() == Status.FAILED) {
             state = "failed";
-            reason = rs.getString("error_code");
-        } else if (receipt == null) {
+            reason = delivery.errorCode();
+        } else if (delivery.receiptStatus() == null) {
             state = "accepted";
-        } else if ("ok".equals(receipt)) {
+        } else if ("ok".equals(delivery.receiptStatus())) {
             state = "delivered";
-        } else if ("error".equals(receipt)) {
+        } else if ("error".equals(delivery.receiptStatus())) {
             state = "failed";
-            reason = rs.getString("receipt_error");
+            reason = delivery.receiptError();
         } else {
             state = "unknown";
             reason = "no receipt from Expo in time";
         }
         return new Device(
-                ExpoTokens.mask(rs.getString("expo_token")),
+                ExpoTokens.mask(delivery.expoToken()),
                 state,
                 reason,
-                rs.getInt("attempts"),
-                instant(rs, "created_at"),
-                instant(rs, "sent_at"),
-                instant(rs, "receipt_checked_at"),
-                instant(rs, "updated_at"));
-    }
-
-    private static Instant instant(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-        return value == null ? null : value.toInstant();
+                delivery.attempts(),
+                delivery.firstTriedAt(),
+                delivery.sentAt(),
+                delivery.receiptCheckedAt(),
+                delivery.updatedAt());
     }
 
     record MessageDeliveries(@JsonProperty("message_id") UUID messageId, List<Device> devices) {}

@@ -1,5 +1,8 @@
 package io.pushpipe.notificationservice.dlt;
 
+import io.pushpipe.notificationservice.retention.RetainedTable;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -13,7 +16,12 @@ import org.springframework.stereotype.Component;
 
 /** The {@code dlt_replays} table: which dead letters were replayed, when, by whom and where to. */
 @Component
-class ReplayLedger {
+class ReplayLedger implements RetainedTable {
+
+    private static final String PURGE = """
+            delete from dlt_replays where ctid in (
+                select ctid from dlt_replays where replayed_at < :cutoff limit :limit)
+            """;
 
     private static final String REPLAYED = """
             select distinct dlt_partition, dlt_offset
@@ -80,6 +88,14 @@ class ReplayLedger {
 
     /** A dead letter sent back to {@code topic}, landing at {@code partition} and {@code offset}. */
     record Replay(DeadLetter record, String topic, int partition, long offset, boolean forced, String replayedBy) {}
+
+    @Override
+    public int purgeOlderThan(Instant cutoff, int limit) {
+        return jdbc.sql(PURGE)
+                .param("cutoff", Timestamp.from(cutoff))
+                .param("limit", limit)
+                .update();
+    }
 
     static String key(DeadLetter record) {
         return record.partition() + ":" + record.offset();

@@ -4,29 +4,25 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger.ReceiptRecord;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger.Ticket;
 import io.pushpipe.notificationservice.dlt.DeadLetterReason;
 import io.pushpipe.notificationservice.expo.ExpoError;
 import io.pushpipe.notificationservice.expo.ExpoReceipts;
 import io.pushpipe.notificationservice.expo.ExpoReceipts.Receipt;
 import io.pushpipe.notificationservice.token.TokenHygiene;
 import io.pushpipe.notificationservice.token.TokenRegistry;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import org.springframework.jdbc.core.namedparam.SqlParameterSource;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
@@ -45,42 +41,7 @@ public class ReceiptPoller implements HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(ReceiptPoller.class);
 
-    private static final String CLAIM = """
-            update deliveries d
-            set receipt_claimed_until = :leaseEnd
-            from (
-                select event_id, expo_token
-                from deliveries
-                where status = 'accepted'
-                  and receipt_status is null
-                  and sent_at <= :dueBefore
-                  and (receipt_claimed_until is null or receipt_claimed_until < :now)
-                order by sent_at
-                limit :limit
-                for update skip locked
-            ) due
-            where d.event_id = due.event_id and d.expo_token = due.expo_token
-            returning d.event_id, d.expo_token, d.ticket_id, d.sent_at
-            """;
-
-    private static final String RECORD = """
-            update deliveries
-            set receipt_status = :status, receipt_error = :error, receipt_message = :message,
-                receipt_checked_at = :now, receipt_claimed_until = null, updated_at = :now
-            where event_id = :eventId and expo_token = :token
-            """;
-
-    private static final String OLDEST_UNCHECKED = """
-            select min(sent_at) from deliveries where status = 'accepted' and receipt_status is null
-            """;
-
-    private static final String RECENT_CREDENTIAL_ERRORS = """
-            select count(*) from deliveries
-            where receipt_error in (:credentialErrors) and receipt_checked_at > :since
-            """;
-
-    private final JdbcClient jdbc;
-    private final NamedParameterJdbcTemplate batches;
+    private final DeliveryLedger ledger;
     private final ExpoReceipts expo;
     private final TokenHygiene hygiene;
     private final TokenRegistry tokens;
@@ -90,15 +51,13 @@ public class ReceiptPoller implements HealthIndicator {
     private final Clock clock = Clock.systemUTC();
 
     ReceiptPoller(
-            JdbcClient jdbc,
-            NamedParameterJdbcTemplate batches,
+            DeliveryLedger ledger,
             ExpoReceipts expo,
             TokenHygiene hygiene,
             TokenRegistry tokens,
             NotificationServiceProperties properties,
             MeterRegistry meters) {
-        this.jdbc = jdbc;
-        this.batches = batches;
+        this.ledger = ledger;
         this.expo = expo;
         this.hygiene = hygiene;
         this.tokens = tokens;
@@ -147,21 +106,12 @@ public class ReceiptPoller implements HealthIndicator {
     }
 
     private List<Ticket> claim(Instant now) {
-        return jdbc.sql(CLAIM)
-                .param("leaseEnd", Timestamp.from(now.plus(settings.lease())))
-                .param("dueBefore", Timestamp.from(now.minus(settings.delay())))
-                .param("now", Timestamp.from(now))
-                .param("limit", settings.batchSize())
-                .query((rs, row) -> new Ticket(
-                        rs.getObject("event_id", UUID.class),
-                        rs.getString("expo_token"),
-                        rs.getString("ticket_id"),
-                        rs.getObject("sent_at", OffsetDateTime.class).toInstant()))
-                .list();
+        return ledger.claimTicketsDue(
+                now, now.minus(settings.delay()), now.plus(settings.lease()), settings.batchSize());
     }
 
     private int record(List<Ticket> claimed, Map<String, Receipt> receipts, Instant now) {
-        List<SqlParameterSource> rows = new ArrayList<>();
+        List<ReceiptRecord> rows = new ArrayList<>();
         List<String> notRegistered = new ArrayList<>();
         List<String> throttled = new ArrayList<>();
         for (Ticket ticket : claimed) {
@@ -188,17 +138,13 @@ public class ReceiptPoller implements HealthIndicator {
             } else {
                 continue;
             }
-            rows.add(new MapSqlParameterSource()
-                    .addValue("status", status)
-                    .addValue("error", receipt == null ? null : receipt.errorCode())
-                    .addValue("message", receipt == null ? null : receipt.message())
-                    .addValue("now", Timestamp.from(now))
-                    .addValue("eventId", ticket.eventId())
-                    .addValue("token", ticket.token()));
+            rows.add(new ReceiptRecord(
+                    ticket,
+                    status,
+                    receipt == null ? null : receipt.errorCode(),
+                    receipt == null ? null : receipt.message()));
         }
-        if (!rows.isEmpty()) {
-            batches.batchUpdate(RECORD, rows.toArray(SqlParameterSource[]::new));
-        }
+        ledger.recordReceipts(rows, now);
         hygiene.deactivateNotRegistered(notRegistered);
         tokens.throttle(throttled, now.plus(throttleDuration));
         Counter.builder("pushpipe.receipts.fetched")
@@ -217,27 +163,21 @@ public class ReceiptPoller implements HealthIndicator {
     }
 
     Duration oldestUncheckedAge() {
-        OffsetDateTime oldest = jdbc.sql(OLDEST_UNCHECKED)
-                .query(OffsetDateTime.class)
-                .optional()
-                .orElse(null);
-        return oldest == null ? Duration.ZERO : Duration.between(oldest.toInstant(), clock.instant());
+        return ledger.oldestUncheckedTicket()
+                .map(oldest -> Duration.between(oldest, clock.instant()))
+                .orElse(Duration.ZERO);
     }
 
     /** DOWN for an hour after a receipt said the app's push credentials are wrong: nothing reaches phones. */
     @Override
     public Health health() {
-        long credentialErrors = jdbc.sql(RECENT_CREDENTIAL_ERRORS)
-                .param("credentialErrors", ExpoError.codesFor(DeadLetterReason.INVALID_CREDENTIALS))
-                .param("since", Timestamp.from(clock.instant().minus(Duration.ofHours(1))))
-                .query(Long.class)
-                .single();
+        long credentialErrors = ledger.receiptErrorsSince(
+                ExpoError.codesFor(DeadLetterReason.INVALID_CREDENTIALS),
+                clock.instant().minus(Duration.ofHours(1)));
         return (credentialErrors > 0 ? Health.down() : Health.up())
                 .withDetail("credentialErrorsLastHour", credentialErrors)
                 .withDetail(
                         "oldestUncheckedTicketAgeSeconds", oldestUncheckedAge().toSeconds())
                 .build();
     }
-
-    private record Ticket(UUID eventId, String token, String ticketId, Instant sentAt) {}
 }

@@ -13,6 +13,7 @@ import io.pushpipe.common.MessageType;
 import io.pushpipe.notificationservice.Events;
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger;
 import io.pushpipe.notificationservice.expo.ExpoPushClient;
 import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import io.pushpipe.notificationservice.expo.ExpoReceipts;
@@ -32,7 +33,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.servlet.MockMvc;
@@ -106,7 +106,7 @@ class ReceiptTests extends NotificationIntegrationTest {
 
     @Test
     void twoPollersNeverAskForTheSameTicket(
-            @Autowired NamedParameterJdbcTemplate batches,
+            @Autowired DeliveryLedger ledger,
             @Autowired ExpoReceipts receipts,
             @Autowired TokenHygiene hygiene,
             @Autowired TokenRegistry tokens,
@@ -114,7 +114,7 @@ class ReceiptTests extends NotificationIntegrationTest {
         List<String> tickets = issueTickets("pair", 2500);
         insertAcceptedDeliveries(tickets, Instant.now().minus(DUE));
         ReceiptPoller second =
-                new ReceiptPoller(jdbc, batches, receipts, hygiene, tokens, properties, new SimpleMeterRegistry());
+                new ReceiptPoller(ledger, receipts, hygiene, tokens, properties, new SimpleMeterRegistry());
         Instant now = Instant.now();
 
         CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> poller.pollOnce(now));

@@ -1,4 +1,4 @@
-package io.pushpipe.notificationservice.delivery;
+package io.pushpipe.notificationservice.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
