@@ -1,5 +1,6 @@
 package io.pushpipe.security;
 
+import java.util.Collection;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -11,9 +12,10 @@ import org.springframework.security.config.annotation.web.configuration.EnableWe
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
-import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.web.bind.support.WebDataBinderFactory;
@@ -67,11 +69,11 @@ public class ApiSecurity implements WebMvcConfigurer {
     SecurityFilterChain apiSecurityFilterChain(
             HttpSecurity http, AccessRules serviceRules, ApiSecurityProperties properties, JsonMapper json) {
         RefusalResponses refusals = new RefusalResponses(json, roleClaim);
-        JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
-        roles.setAuthoritiesClaimName(roleClaim);
-        roles.setAuthorityPrefix("ROLE_");
+        // The one role that Caller reports, as the one authority: a token naming several roles never gets here.
         JwtAuthenticationConverter authentication = new JwtAuthenticationConverter();
-        authentication.setJwtGrantedAuthoritiesConverter(roles);
+        authentication.setJwtGrantedAuthoritiesConverter(jwt -> Roles.of(jwt, roleClaim)
+                .<Collection<GrantedAuthority>>map(role -> List.of(new SimpleGrantedAuthority("ROLE_" + role)))
+                .orElse(List.of()));
         return http.csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
@@ -81,8 +83,8 @@ public class ApiSecurity implements WebMvcConfigurer {
                 .authorizeHttpRequests(rules -> {
                     rules.requestMatchers(OPEN_PATHS).permitAll();
                     serviceRules.configure(rules);
-                    rules.requestMatchers("/actuator/**").hasRole(DevelopmentTokens.SERVICE_ROLE);
-                    rules.anyRequest().hasAnyRole(DevelopmentTokens.AUTHENTICATED, DevelopmentTokens.SERVICE_ROLE);
+                    rules.requestMatchers("/actuator/**").hasRole(Roles.SERVICE_ROLE);
+                    rules.anyRequest().hasAnyRole(Roles.AUTHENTICATED, Roles.SERVICE_ROLE);
                 })
                 .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtAuthenticationConverter(authentication))
                         .authenticationEntryPoint(refusals)

@@ -24,12 +24,11 @@ public record Caller(Optional<String> subject, String role) {
 
     private static Caller of(Jwt jwt, String roleClaim) {
         return new Caller(
-                Optional.ofNullable(jwt.getSubject()),
-                Optional.ofNullable(jwt.getClaimAsString(roleClaim)).orElse(""));
+                Optional.ofNullable(jwt.getSubject()), Roles.of(jwt, roleClaim).orElse(""));
     }
 
     public boolean isServiceRole() {
-        return DevelopmentTokens.SERVICE_ROLE.equals(role);
+        return Roles.SERVICE_ROLE.equals(role);
     }
 
     /** Whether the caller is this user, or the back end acting for any user. */

@@ -22,8 +22,6 @@ public final class DevelopmentTokens {
     /** Public on purpose: a service outside the local and test profiles refuses to start with it. */
     public static final String SECRET = "pushpipe-local-development-secret-do-not-use-in-production";
 
-    public static final String AUTHENTICATED = "authenticated";
-    public static final String SERVICE_ROLE = "service_role";
     private static final String ISSUER = "pushpipe-local";
 
     private DevelopmentTokens() {}
@@ -32,8 +30,8 @@ public final class DevelopmentTokens {
     public static String user(UUID userId, Duration validity) {
         return sign(new JWTClaimsSet.Builder()
                 .subject(userId.toString())
-                .audience(AUTHENTICATED)
-                .claim("role", AUTHENTICATED)
+                .audience(Roles.AUTHENTICATED)
+                .claim("role", Roles.AUTHENTICATED)
                 .issuer(ISSUER)
                 .issueTime(new Date())
                 .expirationTime(Date.from(Instant.now().plus(validity)))
@@ -43,7 +41,7 @@ public final class DevelopmentTokens {
     /** A back-end key like Supabase's service key: role {@code service_role}, no subject, no audience. */
     public static String serviceRole(Duration validity) {
         return sign(new JWTClaimsSet.Builder()
-                .claim("role", SERVICE_ROLE)
+                .claim("role", Roles.SERVICE_ROLE)
                 .issuer(ISSUER)
                 .issueTime(new Date())
                 .expirationTime(Date.from(Instant.now().plus(validity)))

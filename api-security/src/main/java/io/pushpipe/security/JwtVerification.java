@@ -92,6 +92,9 @@ final class JwtVerification {
         validators.add(new JwtTimestampValidator(settings.clockSkew()));
         validators.add(jwt -> jwt.getExpiresAt() == null ? failure("The token has no expiry (exp).") : ok());
         validators.add(jwt -> audience(jwt, settings));
+        validators.add(jwt -> Roles.problem(jwt, settings.roleClaim())
+                .map(JwtVerification::failure)
+                .orElseGet(JwtVerification::ok));
         if (StringUtils.hasText(settings.issuer())) {
             validators.add(new JwtIssuerValidator(settings.issuer()));
         }
@@ -102,7 +105,9 @@ final class JwtVerification {
     private static OAuth2TokenValidatorResult audience(Jwt jwt, ApiSecurityProperties.Jwt settings) {
         List<String> audience = jwt.getAudience();
         if (audience == null || audience.isEmpty()) {
-            return DevelopmentTokens.SERVICE_ROLE.equals(jwt.getClaimAsString(settings.roleClaim()))
+            return Roles.of(jwt, settings.roleClaim())
+                            .filter(Roles.SERVICE_ROLE::equals)
+                            .isPresent()
                     ? ok()
                     : failure("The token has no audience; it must be issued for '" + settings.audience() + "'.");
         }
