@@ -53,7 +53,7 @@ public class ApiSecurity implements WebMvcConfigurer {
 
     @Bean
     JwtDecoder jwtDecoder(ApiSecurityProperties properties, Environment environment) {
-        return JwtVerification.decoder(properties.jwt(), environment);
+        return JwtVerification.decoder(properties, environment);
     }
 
     /**

@@ -14,12 +14,13 @@ import java.util.Date;
 import java.util.UUID;
 
 /**
- * Tokens shaped like Supabase's, signed with the well-known development secret that only the {@code local}
- * and {@code test} profiles accept: the local stack prints them, the tests and the benchmark use them.
+ * Tokens shaped like Supabase's, signed with the well-known development secret that a service accepts only
+ * with the development switch {@code pushpipe.security.allow-development-secret=true}: the local stack prints
+ * them, the tests and the benchmark use them.
  */
 public final class DevelopmentTokens {
 
-    /** Public on purpose: a service outside the local and test profiles refuses to start with it. */
+    /** Public on purpose: without the development switch a service refuses to start with it. */
     public static final String SECRET = "pushpipe-local-development-secret-do-not-use-in-production";
 
     private static final String ISSUER = "pushpipe-local";

@@ -232,6 +232,7 @@ final class Pipeline implements AutoCloseable {
     private List<String> common(String service) {
         return List.of(
                 "--spring.profiles.active=local",
+                "--pushpipe.security.allow-development-secret=true",
                 "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.password=postgres",

@@ -10,7 +10,8 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The demo's three callers, signed with the development secret that only the local profile accepts.
+ * The demo's three callers, signed with the development secret that the local stack's services accept (it
+ * turns on {@code pushpipe.security.allow-development-secret}).
  *
  * @param employer the demo employer (role {@code authenticated}): posts messages as itself
  * @param candidate the demo candidate (role {@code authenticated}): registers its phone

@@ -4,7 +4,7 @@ import io.pushpipe.security.DevelopmentTokens;
 import java.time.Duration;
 import java.util.UUID;
 
-/** Bearer tokens the test profile accepts, as {@code Authorization} header values. */
+/** Bearer tokens the test JVMs accept (their development switch is on), as {@code Authorization} header values. */
 public final class TestTokens {
 
     private static final String SERVICE_ROLE = DevelopmentTokens.serviceRole(Duration.ofDays(1));
