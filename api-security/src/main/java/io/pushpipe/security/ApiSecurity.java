@@ -45,10 +45,12 @@ public class ApiSecurity implements WebMvcConfigurer {
         "/error"
     };
 
+    private final ApiSecurityProperties.Jwt claims;
     private final String roleClaim;
 
     ApiSecurity(ApiSecurityProperties properties) {
-        this.roleClaim = properties.jwt().roleClaim();
+        this.claims = properties.jwt();
+        this.roleClaim = claims.roleClaim();
     }
 
     @Bean
@@ -68,7 +70,7 @@ public class ApiSecurity implements WebMvcConfigurer {
     @Bean
     SecurityFilterChain apiSecurityFilterChain(
             HttpSecurity http, AccessRules serviceRules, ApiSecurityProperties properties, JsonMapper json) {
-        RefusalResponses refusals = new RefusalResponses(json, roleClaim);
+        RefusalResponses refusals = new RefusalResponses(json, claims);
         // The one role that Caller reports, as the one authority: a token naming several roles never gets here.
         JwtAuthenticationConverter authentication = new JwtAuthenticationConverter();
         authentication.setJwtGrantedAuthoritiesConverter(jwt -> Roles.of(jwt, roleClaim)
@@ -92,7 +94,7 @@ public class ApiSecurity implements WebMvcConfigurer {
                 .exceptionHandling(
                         handling -> handling.authenticationEntryPoint(refusals).accessDeniedHandler(refusals))
                 .addFilterAfter(
-                        new CallerRateLimiter(properties.rateLimit(), roleClaim, refusals), AuthorizationFilter.class)
+                        new CallerRateLimiter(properties.rateLimit(), claims, refusals), AuthorizationFilter.class)
                 .build();
     }
 
@@ -114,7 +116,7 @@ public class ApiSecurity implements WebMvcConfigurer {
                 ModelAndViewContainer container,
                 NativeWebRequest request,
                 WebDataBinderFactory binders) {
-            return Caller.current(roleClaim)
+            return Caller.current(claims)
                     .orElseThrow(() -> new IllegalStateException(
                             "No bearer token on " + parameter.getExecutable() + "; its path must not be open"));
         }

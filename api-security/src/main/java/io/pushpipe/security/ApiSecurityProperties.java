@@ -32,6 +32,9 @@ public record ApiSecurityProperties(
      *     service key
      * @param issuer when set, the {@code iss} a token must carry
      * @param roleClaim the claim that holds the caller's role
+     * @param kindClaim the claim that says what kind of user the caller is ({@code employer}, {@code candidate}),
+     *     as a dotted path into the token: Supabase keeps custom claims in {@code app_metadata}, which only the
+     *     back end and auth hooks can write (unlike {@code user_metadata}, which users edit themselves)
      * @param clockSkew how far the clocks of the issuer and this service may disagree
      */
     public record Jwt(
@@ -40,6 +43,7 @@ public record ApiSecurityProperties(
             @DefaultValue("authenticated") String audience,
             String issuer,
             @DefaultValue("role") String roleClaim,
+            @DefaultValue("app_metadata.user_kind") String kindClaim,
             @DefaultValue("30s") Duration clockSkew) {}
 
     /**

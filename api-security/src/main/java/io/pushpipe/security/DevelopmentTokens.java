@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -27,15 +28,36 @@ public final class DevelopmentTokens {
 
     private DevelopmentTokens() {}
 
-    /** A signed-in user's access token, as Supabase Auth issues it. */
+    /** A signed-in user's access token, as Supabase Auth issues it without a custom claim: no kind. */
     public static String user(UUID userId, Duration validity) {
-        return sign(new JWTClaimsSet.Builder()
-                .subject(userId.toString())
-                .audience(Roles.AUTHENTICATED)
-                .claim("role", Roles.AUTHENTICATED)
-                .issuer(ISSUER)
-                .issueTime(new Date())
-                .expirationTime(Date.from(Instant.now().plus(validity)))
+        return sign(userClaims(userId, validity).build());
+    }
+
+    /** A demo employer's access token: kind {@code employer} in {@code app_metadata.user_kind}. */
+    public static String employer(UUID userId, Duration validity) {
+        return user(userId, "employer", validity);
+    }
+
+    /** A demo candidate's access token: kind {@code candidate} in {@code app_metadata.user_kind}. */
+    public static String candidate(UUID userId, Duration validity) {
+        return user(userId, "candidate", validity);
+    }
+
+    /**
+     * A signed-in user's access token whose {@code app_metadata.user_kind} (the default kind claim) is {@code
+     * kind}, as a Supabase custom access token hook would set it.
+     */
+    public static String user(UUID userId, String kind, Duration validity) {
+        return sign(userClaims(userId, validity)
+                .claim("app_metadata", Map.of("provider", "email", "user_kind", kind))
+                .build());
+    }
+
+    /** An anonymous sign-in's access token: role {@code authenticated}, but {@code is_anonymous: true}. */
+    public static String anonymous(UUID userId, Duration validity) {
+        return sign(userClaims(userId, validity)
+                .claim("app_metadata", Map.of("provider", "anonymous"))
+                .claim(Caller.ANONYMOUS_CLAIM, true)
                 .build());
     }
 
@@ -47,6 +69,16 @@ public final class DevelopmentTokens {
                 .issueTime(new Date())
                 .expirationTime(Date.from(Instant.now().plus(validity)))
                 .build());
+    }
+
+    private static JWTClaimsSet.Builder userClaims(UUID userId, Duration validity) {
+        return new JWTClaimsSet.Builder()
+                .subject(userId.toString())
+                .audience(Roles.AUTHENTICATED)
+                .claim("role", Roles.AUTHENTICATED)
+                .issuer(ISSUER)
+                .issueTime(new Date())
+                .expirationTime(Date.from(Instant.now().plus(validity)));
     }
 
     /** Signs any claims with {@link #SECRET}: the tests build expired, early and wrong-audience tokens. */

@@ -26,11 +26,11 @@ final class RefusalResponses implements AuthenticationEntryPoint, AccessDeniedHa
     private static final String CHALLENGE = "Bearer realm=\"pushpipe\"";
 
     private final JsonMapper json;
-    private final String roleClaim;
+    private final ApiSecurityProperties.Jwt claims;
 
-    RefusalResponses(JsonMapper json, String roleClaim) {
+    RefusalResponses(JsonMapper json, ApiSecurityProperties.Jwt claims) {
         this.json = json;
-        this.roleClaim = roleClaim;
+        this.claims = claims;
     }
 
     @Override
@@ -59,7 +59,7 @@ final class RefusalResponses implements AuthenticationEntryPoint, AccessDeniedHa
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
-        String role = Caller.current(roleClaim).map(Caller::role).orElse("");
+        String role = Caller.current(claims).map(Caller::role).orElse("");
         String needed = Roles.AUTHENTICATED.equals(role)
                 ? Roles.SERVICE_ROLE
                 : Roles.AUTHENTICATED + " or " + Roles.SERVICE_ROLE;

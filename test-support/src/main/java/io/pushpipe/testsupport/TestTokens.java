@@ -16,8 +16,23 @@ public final class TestTokens {
         return "Bearer " + SERVICE_ROLE;
     }
 
-    /** A signed-in user of the app or the portal. */
+    /** A signed-in user of the app or the portal whose token names no kind: may send no messages. */
     public static String user(UUID userId) {
         return "Bearer " + DevelopmentTokens.user(userId, Duration.ofHours(1));
+    }
+
+    /** A signed-in employer (kind {@code employer}): may send every message type. */
+    public static String employer(UUID userId) {
+        return "Bearer " + DevelopmentTokens.employer(userId, Duration.ofHours(1));
+    }
+
+    /** A signed-in candidate (kind {@code candidate}): may send text messages. */
+    public static String candidate(UUID userId) {
+        return "Bearer " + DevelopmentTokens.candidate(userId, Duration.ofHours(1));
+    }
+
+    /** A Supabase anonymous sign-in ({@code is_anonymous: true}): may send no messages. */
+    public static String anonymous(UUID userId) {
+        return "Bearer " + DevelopmentTokens.anonymous(userId, Duration.ofHours(1));
     }
 }
