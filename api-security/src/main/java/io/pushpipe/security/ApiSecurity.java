@@ -1,5 +1,6 @@
 package io.pushpipe.security;
 
+import java.util.Collection;
 import java.util.List;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -11,9 +12,10 @@ import org.springframework.security.config.annotation.web.configuration.EnableWe
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.core.GrantedAuthority;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
-import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.web.bind.support.WebDataBinderFactory;
@@ -43,15 +45,17 @@ public class ApiSecurity implements WebMvcConfigurer {
         "/error"
     };
 
+    private final ApiSecurityProperties.Jwt claims;
     private final String roleClaim;
 
     ApiSecurity(ApiSecurityProperties properties) {
-        this.roleClaim = properties.jwt().roleClaim();
+        this.claims = properties.jwt();
+        this.roleClaim = claims.roleClaim();
     }
 
     @Bean
     JwtDecoder jwtDecoder(ApiSecurityProperties properties, Environment environment) {
-        return JwtVerification.decoder(properties.jwt(), environment);
+        return JwtVerification.decoder(properties, environment);
     }
 
     /**
@@ -66,12 +70,12 @@ public class ApiSecurity implements WebMvcConfigurer {
     @Bean
     SecurityFilterChain apiSecurityFilterChain(
             HttpSecurity http, AccessRules serviceRules, ApiSecurityProperties properties, JsonMapper json) {
-        RefusalResponses refusals = new RefusalResponses(json, roleClaim);
-        JwtGrantedAuthoritiesConverter roles = new JwtGrantedAuthoritiesConverter();
-        roles.setAuthoritiesClaimName(roleClaim);
-        roles.setAuthorityPrefix("ROLE_");
+        RefusalResponses refusals = new RefusalResponses(json, claims);
+        // The one role that Caller reports, as the one authority: a token naming several roles never gets here.
         JwtAuthenticationConverter authentication = new JwtAuthenticationConverter();
-        authentication.setJwtGrantedAuthoritiesConverter(roles);
+        authentication.setJwtGrantedAuthoritiesConverter(jwt -> Roles.of(jwt, roleClaim)
+                .<Collection<GrantedAuthority>>map(role -> List.of(new SimpleGrantedAuthority("ROLE_" + role)))
+                .orElse(List.of()));
         return http.csrf(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
@@ -81,8 +85,8 @@ public class ApiSecurity implements WebMvcConfigurer {
                 .authorizeHttpRequests(rules -> {
                     rules.requestMatchers(OPEN_PATHS).permitAll();
                     serviceRules.configure(rules);
-                    rules.requestMatchers("/actuator/**").hasRole(DevelopmentTokens.SERVICE_ROLE);
-                    rules.anyRequest().hasAnyRole(DevelopmentTokens.AUTHENTICATED, DevelopmentTokens.SERVICE_ROLE);
+                    rules.requestMatchers("/actuator/**").hasRole(Roles.SERVICE_ROLE);
+                    rules.anyRequest().hasAnyRole(Roles.AUTHENTICATED, Roles.SERVICE_ROLE);
                 })
                 .oauth2ResourceServer(server -> server.jwt(jwt -> jwt.jwtAuthenticationConverter(authentication))
                         .authenticationEntryPoint(refusals)
@@ -90,7 +94,7 @@ public class ApiSecurity implements WebMvcConfigurer {
                 .exceptionHandling(
                         handling -> handling.authenticationEntryPoint(refusals).accessDeniedHandler(refusals))
                 .addFilterAfter(
-                        new CallerRateLimiter(properties.rateLimit(), roleClaim, refusals), AuthorizationFilter.class)
+                        new CallerRateLimiter(properties.rateLimit(), claims, refusals), AuthorizationFilter.class)
                 .build();
     }
 
@@ -112,7 +116,7 @@ public class ApiSecurity implements WebMvcConfigurer {
                 ModelAndViewContainer container,
                 NativeWebRequest request,
                 WebDataBinderFactory binders) {
-            return Caller.current(roleClaim)
+            return Caller.current(claims)
                     .orElseThrow(() -> new IllegalStateException(
                             "No bearer token on " + parameter.getExecutable() + "; its path must not be open"));
         }

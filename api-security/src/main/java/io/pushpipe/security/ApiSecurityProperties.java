@@ -10,14 +10,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param jwt the token verification
  * @param rateLimit the per-caller limit on POST requests
+ * @param allowDevelopmentSecret the development switch: whether tokens signed with the public {@link
+ *     DevelopmentTokens#SECRET} are accepted. Only the local stack and the test JVMs set it; no profile turns it
+ *     on, so a staging box with profile {@code test} still needs its own secret
  */
 @ConfigurationProperties("pushpipe.security")
 public record ApiSecurityProperties(
-        @DefaultValue Jwt jwt, @DefaultValue RateLimit rateLimit) {
+        @DefaultValue Jwt jwt,
+        @DefaultValue RateLimit rateLimit,
+        @DefaultValue("false") boolean allowDevelopmentSecret) {
 
     /**
-     * Exactly one of {@code secret} and {@code jwkSetUri} is set; with neither, the {@code local} and {@code
-     * test} profiles use {@link DevelopmentTokens#SECRET} and every other profile refuses to start.
+     * Exactly one of {@code secret} and {@code jwkSetUri} is set; with neither, a service refuses to start
+     * unless {@code allow-development-secret} is on, when it uses {@link DevelopmentTokens#SECRET}.
      *
      * @param secret the Supabase project's JWT secret (HS256), at least 32 bytes
      * @param jwkSetUri the JWKS URL of the issuer's public keys (RS256 or ES256), for example {@code
@@ -27,6 +32,9 @@ public record ApiSecurityProperties(
      *     service key
      * @param issuer when set, the {@code iss} a token must carry
      * @param roleClaim the claim that holds the caller's role
+     * @param kindClaim the claim that says what kind of user the caller is ({@code employer}, {@code candidate}),
+     *     as a dotted path into the token: Supabase keeps custom claims in {@code app_metadata}, which only the
+     *     back end and auth hooks can write (unlike {@code user_metadata}, which users edit themselves)
      * @param clockSkew how far the clocks of the issuer and this service may disagree
      */
     public record Jwt(
@@ -35,6 +43,7 @@ public record ApiSecurityProperties(
             @DefaultValue("authenticated") String audience,
             String issuer,
             @DefaultValue("role") String roleClaim,
+            @DefaultValue("app_metadata.user_kind") String kindClaim,
             @DefaultValue("30s") Duration clockSkew) {}
 
     /**

@@ -1,6 +1,7 @@
 package io.pushpipe.security;
 
 import io.pushpipe.problems.ForbiddenException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -12,24 +13,46 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  *
  * @param subject the token's {@code sub}, empty for a service key
  * @param role the token's role ({@code authenticated}, {@code service_role}, ...)
+ * @param kind what kind of user this is ({@code employer}, {@code candidate}, ...), from the claim at {@code
+ *     pushpipe.security.jwt.kind-claim}; empty when the token names none. Services decide what each kind may do
+ * @param anonymous whether this is a Supabase anonymous user ({@code is_anonymous: true}): signed in, but
+ *     nobody in particular
  */
-public record Caller(Optional<String> subject, String role) {
+public record Caller(Optional<String> subject, String role, Optional<String> kind, boolean anonymous) {
+
+    /** The claim Supabase sets on the tokens of anonymous sign-ins. */
+    static final String ANONYMOUS_CLAIM = "is_anonymous";
 
     /** The caller of the request in progress; empty when it carried no valid bearer token. */
-    static Optional<Caller> current(String roleClaim) {
+    static Optional<Caller> current(ApiSecurityProperties.Jwt claims) {
         return SecurityContextHolder.getContext().getAuthentication() instanceof JwtAuthenticationToken token
-                ? Optional.of(of(token.getToken(), roleClaim))
+                ? Optional.of(of(token.getToken(), claims))
                 : Optional.empty();
     }
 
-    private static Caller of(Jwt jwt, String roleClaim) {
+    private static Caller of(Jwt jwt, ApiSecurityProperties.Jwt claims) {
         return new Caller(
                 Optional.ofNullable(jwt.getSubject()),
-                Optional.ofNullable(jwt.getClaimAsString(roleClaim)).orElse(""));
+                Roles.of(jwt, claims.roleClaim()).orElse(""),
+                text(jwt, claims.kindClaim()),
+                Boolean.TRUE.equals(jwt.getClaims().get(ANONYMOUS_CLAIM))
+                        || "true".equals(jwt.getClaims().get(ANONYMOUS_CLAIM)));
+    }
+
+    /** The text at a dotted claim path such as {@code app_metadata.user_kind}; empty for anything else. */
+    private static Optional<String> text(Jwt jwt, String path) {
+        Object value = jwt.getClaims();
+        for (String name : path.split("\\.")) {
+            if (!(value instanceof Map<?, ?> claims)) {
+                return Optional.empty();
+            }
+            value = claims.get(name);
+        }
+        return value instanceof String text && !text.isBlank() ? Optional.of(text.trim()) : Optional.empty();
     }
 
     public boolean isServiceRole() {
-        return DevelopmentTokens.SERVICE_ROLE.equals(role);
+        return Roles.SERVICE_ROLE.equals(role);
     }
 
     /** Whether the caller is this user, or the back end acting for any user. */

@@ -24,14 +24,15 @@ final class CallerRateLimiter extends OncePerRequestFilter {
     private static final long SWEEP_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final ApiSecurityProperties.RateLimit settings;
-    private final String roleClaim;
+    private final ApiSecurityProperties.Jwt claims;
     private final RefusalResponses refusals;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
     private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
 
-    CallerRateLimiter(ApiSecurityProperties.RateLimit settings, String roleClaim, RefusalResponses refusals) {
+    CallerRateLimiter(
+            ApiSecurityProperties.RateLimit settings, ApiSecurityProperties.Jwt claims, RefusalResponses refusals) {
         this.settings = settings;
-        this.roleClaim = roleClaim;
+        this.claims = claims;
         this.refusals = refusals;
     }
 
@@ -43,7 +44,7 @@ final class CallerRateLimiter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Caller caller = Caller.current(roleClaim).orElse(null);
+        Caller caller = Caller.current(claims).orElse(null);
         if (caller == null || caller.isServiceRole() && settings.exemptServiceRole()) {
             chain.doFilter(request, response);
             return;

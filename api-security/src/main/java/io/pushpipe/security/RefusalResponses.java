@@ -26,11 +26,11 @@ final class RefusalResponses implements AuthenticationEntryPoint, AccessDeniedHa
     private static final String CHALLENGE = "Bearer realm=\"pushpipe\"";
 
     private final JsonMapper json;
-    private final String roleClaim;
+    private final ApiSecurityProperties.Jwt claims;
 
-    RefusalResponses(JsonMapper json, String roleClaim) {
+    RefusalResponses(JsonMapper json, ApiSecurityProperties.Jwt claims) {
         this.json = json;
-        this.roleClaim = roleClaim;
+        this.claims = claims;
     }
 
     @Override
@@ -59,10 +59,10 @@ final class RefusalResponses implements AuthenticationEntryPoint, AccessDeniedHa
     @Override
     public void handle(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
-        String role = Caller.current(roleClaim).map(Caller::role).orElse("");
-        String needed = DevelopmentTokens.AUTHENTICATED.equals(role)
-                ? DevelopmentTokens.SERVICE_ROLE
-                : DevelopmentTokens.AUTHENTICATED + " or " + DevelopmentTokens.SERVICE_ROLE;
+        String role = Caller.current(claims).map(Caller::role).orElse("");
+        String needed = Roles.AUTHENTICATED.equals(role)
+                ? Roles.SERVICE_ROLE
+                : Roles.AUTHENTICATED + " or " + Roles.SERVICE_ROLE;
         ProblemDetail problem = ApiErrors.forbidden(
                 "role " + needed,
                 request.getMethod() + " " + request.getRequestURI() + " needs the role " + needed
@@ -103,6 +103,9 @@ final class RefusalResponses implements AuthenticationEntryPoint, AccessDeniedHa
     /** A stable code for the client to branch on, from the verifier's description. */
     private static String reason(String description) {
         String text = description.toLowerCase(Locale.ROOT);
+        if (text.contains("role claim")) {
+            return "invalid_role";
+        }
         if (text.contains("expired")) {
             return "token_expired";
         }

@@ -20,7 +20,7 @@ class SecuredApplication {
 
     @Bean
     AccessRules accessRules() {
-        return rules -> rules.requestMatchers("/admin/**").hasRole(DevelopmentTokens.SERVICE_ROLE);
+        return rules -> rules.requestMatchers("/admin/**").hasRole(Roles.SERVICE_ROLE);
     }
 
     @RestController

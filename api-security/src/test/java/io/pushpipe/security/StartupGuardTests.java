@@ -3,22 +3,30 @@ package io.pushpipe.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 
-/** Outside the local and test profiles a service refuses tokens anyone could forge, and says what to set. */
+/**
+ * Without the development switch a service refuses tokens anyone could forge, whatever its profile, and says
+ * what to set. The test JVMs turn the switch on (a system property from the parent POM), so these tests turn
+ * it off on the command line, which wins over system properties.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class StartupGuardTests {
 
     private static final String REAL_SECRET = "a-projects-own-jwt-secret-with-more-than-32-bytes";
+    private static final String SWITCH_OFF = "--pushpipe.security.allow-development-secret=false";
 
     @Test
     void noJwtConfigurationStopsTheStartNamingTheSettings(CapturedOutput output) {
-        assertThatThrownBy(() -> start("--spring.profiles.active=production"))
+        assertThatThrownBy(() -> start(SWITCH_OFF, "--spring.profiles.active=production"))
                 .hasRootCauseInstanceOf(InsecureConfigurationException.class);
 
         assertThat(output)
@@ -29,9 +37,22 @@ class StartupGuardTests {
     }
 
     @Test
-    void theDevelopmentSecretStopsTheStart(CapturedOutput output) {
+    void theTestProfileWithoutTheSwitchAndWithoutASecretStopsTheStart(CapturedOutput output) {
+        assertThatThrownBy(() -> start(SWITCH_OFF, "--spring.profiles.active=test"))
+                .hasRootCauseMessage("No JWT verification is configured, so no caller could be authenticated.");
+
+        assertThat(output)
+                .contains("Only on a developer machine, PUSHPIPE_SECURITY_ALLOW_DEVELOPMENT_SECRET=true"
+                        + " (pushpipe.security.allow-development-secret) accepts the public development secret"
+                        + " (the local and test profiles no longer do: pushpipe.security.allow-development-secret"
+                        + " is false).");
+    }
+
+    @Test
+    void theDevelopmentSecretStopsTheStartEvenInTheLocalProfile(CapturedOutput output) {
         assertThatThrownBy(() -> start(
-                        "--spring.profiles.active=production",
+                        SWITCH_OFF,
+                        "--spring.profiles.active=local",
                         "--pushpipe.security.jwt.secret=" + DevelopmentTokens.SECRET))
                 .hasRootCauseMessage(
                         "The JWT secret is pushpipe's public development secret: anyone could sign tokens with it.");
@@ -40,7 +61,8 @@ class StartupGuardTests {
 
     @Test
     void aShortSecretStopsTheStart() {
-        assertThatThrownBy(() -> start("--spring.profiles.active=production", "--pushpipe.security.jwt.secret=short"))
+        assertThatThrownBy(() -> start(
+                        SWITCH_OFF, "--spring.profiles.active=production", "--pushpipe.security.jwt.secret=short"))
                 .hasRootCauseMessage("The JWT secret has 5 bytes; HS256 needs at least 32.");
     }
 
@@ -48,6 +70,7 @@ class StartupGuardTests {
     void aSecretAndAJwksUrlTogetherStopTheStart() {
         assertThatThrownBy(
                         () -> start(
+                                SWITCH_OFF,
                                 "--spring.profiles.active=production",
                                 "--pushpipe.security.jwt.secret=" + REAL_SECRET,
                                 "--pushpipe.security.jwt.jwk-set-uri=https://example.supabase.co/auth/v1/.well-known/jwks.json"))
@@ -55,14 +78,29 @@ class StartupGuardTests {
     }
 
     @Test
-    void aProjectSecretStartsAndTheLocalProfileFallsBackToTheDevelopmentSecret() {
-        try (ConfigurableApplicationContext production =
-                start("--spring.profiles.active=production", "--pushpipe.security.jwt.secret=" + REAL_SECRET)) {
+    void aProjectSecretStartsWithoutTheSwitchAndRefusesDevelopmentTokens() {
+        try (ConfigurableApplicationContext production = start(
+                SWITCH_OFF, "--spring.profiles.active=production", "--pushpipe.security.jwt.secret=" + REAL_SECRET)) {
             assertThat(production.isRunning()).isTrue();
+            assertThatThrownBy(() -> production
+                            .getBean(JwtDecoder.class)
+                            .decode(DevelopmentTokens.user(UUID.randomUUID(), Duration.ofMinutes(5))))
+                    .hasMessageContaining("Invalid signature");
         }
-        try (ConfigurableApplicationContext local = start("--spring.profiles.active=local")) {
-            assertThat(local.isRunning()).isTrue();
+    }
+
+    @Test
+    void theSwitchAloneAcceptsDevelopmentTokensAndTheLogSaysWhereItWasTurnedOn(CapturedOutput output) {
+        try (ConfigurableApplicationContext development = start("--pushpipe.security.allow-development-secret=true")) {
+            String token = DevelopmentTokens.user(UUID.randomUUID(), Duration.ofMinutes(5));
+
+            assertThat(development.getBean(JwtDecoder.class).decode(token).getSubject())
+                    .isNotBlank();
         }
+        assertThat(output)
+                .contains("Accepting tokens signed with the public development secret, because"
+                        + " pushpipe.security.allow-development-secret is true (set by")
+                .contains("commandLineArgs");
     }
 
     private static ConfigurableApplicationContext start(String... args) {

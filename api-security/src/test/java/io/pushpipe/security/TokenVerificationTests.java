@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -143,6 +144,43 @@ class TokenVerificationTests {
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(Http.json(response).get("missing_permission").asString())
                 .isEqualTo("role authenticated or service_role");
+    }
+
+    @Test
+    void aTokenNamingSeveralRolesIsRefusedRatherThanGrantedEachOfThem() {
+        String spaceSeparated = DevelopmentTokens.sign(userClaims()
+                .claim("role", "authenticated service_role")
+                .expirationTime(at(600))
+                .build());
+        String list = DevelopmentTokens.sign(userClaims()
+                .claim("role", List.of("authenticated", "service_role"))
+                .expirationTime(at(600))
+                .build());
+
+        HttpResponse<String> response = Http.get(port, "/admin/secrets", spaceSeparated);
+
+        assertUnauthorized(response, "invalid_role");
+        assertThat(Http.json(response).get("detail").asString())
+                .contains("The token's role claim 'role' holds 2 roles (authenticated service_role); pushpipe needs"
+                        + " exactly one role per token.");
+        assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .contains("error=\"invalid_token\"");
+        assertUnauthorized(Http.get(port, "/admin/secrets", list), "invalid_role");
+        assertUnauthorized(Http.get(port, "/whoami", list), "invalid_role");
+    }
+
+    @Test
+    void aRoleListWithOneRoleIsThatRoleBothForTheUrlRulesAndForTheCaller() {
+        String serviceKey = DevelopmentTokens.sign(new JWTClaimsSet.Builder()
+                .claim("role", List.of("service_role"))
+                .expirationTime(at(600))
+                .build());
+
+        HttpResponse<String> whoami = Http.get(port, "/whoami", serviceKey);
+
+        assertThat(Http.get(port, "/admin/secrets", serviceKey).statusCode()).isEqualTo(200);
+        assertThat(whoami.statusCode()).isEqualTo(200);
+        assertThat(Http.json(whoami).get("role").asString()).isEqualTo("service_role");
     }
 
     @Test

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,8 +47,10 @@ import tools.jackson.databind.node.ObjectNode;
  * InvalidCredentials}; a token whose inner part starts with {@code projectB} belongs to a second Expo
  * project, so mixing it with others gets {@code PUSH_TOO_MANY_EXPERIENCE_IDS}.
  *
- * <p>Faults can be scripted: {@link #failNext}, {@link #outage} and {@link #latency}. Everything received
- * is recorded for inspection. Thread-safe.
+ * <p>Faults can be scripted: {@link #failNext}, {@link #outage} and {@link #latency}. What it received is
+ * recorded for inspection: the latest {@link #DEFAULT_RETAINED} notifications, requests and tickets unless
+ * told otherwise, so that a sandbox left running (compose, the local stack) does not grow without bound.
+ * Thread-safe.
  */
 public final class ExpoSandbox implements AutoCloseable {
 
@@ -61,6 +62,8 @@ public final class ExpoSandbox implements AutoCloseable {
     public static final int MAX_RECIPIENTS_PER_REQUEST = 100;
     public static final int MAX_PAYLOAD_BYTES = 4096;
     public static final int MAX_RECEIPT_IDS_PER_REQUEST = 1000;
+    /** How many notifications, send requests, receipt requests and tickets a sandbox keeps by default. */
+    public static final int DEFAULT_RETAINED = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(ExpoSandbox.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -69,10 +72,11 @@ public final class ExpoSandbox implements AutoCloseable {
     private final ExecutorService executor;
     private final Clock clock;
     // Appends must stay O(1): the benchmark sends hundreds of thousands of notifications.
-    private final List<ReceivedNotification> notifications = Collections.synchronizedList(new ArrayList<>());
-    private final List<ReceivedRequest> requests = Collections.synchronizedList(new ArrayList<>());
-    private final List<List<String>> receiptRequests = new CopyOnWriteArrayList<>();
-    private final Map<String, ReceivedNotification> tickets = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Latest<ReceivedNotification> notifications;
+    private final Latest<ReceivedRequest> requests;
+    private final Latest<List<String>> receiptRequests;
+    private final Map<String, ReceivedNotification> tickets;
+    private final AtomicInteger accepted = new AtomicInteger();
     private final Deque<Fault> scriptedFaults = new ArrayDeque<>();
     private final Map<String, Deque<long[]>> sentPerProject = new HashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -83,9 +87,19 @@ public final class ExpoSandbox implements AutoCloseable {
     private volatile int rateLimitPerSecond = 600;
     private volatile String requiredAccessToken;
 
-    private ExpoSandbox(HttpServer server, Clock clock) {
+    private ExpoSandbox(HttpServer server, Clock clock, int retained) {
         this.server = server;
         this.clock = clock;
+        this.notifications = new Latest<>(retained);
+        this.requests = new Latest<>(retained);
+        this.receiptRequests = new Latest<>(retained);
+        // Like Expo, which keeps receipts for a day: a ticket no longer kept gets no receipt.
+        this.tickets = Collections.synchronizedMap(new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, ReceivedNotification> eldest) {
+                return size() > retained;
+            }
+        });
         this.executor = Executors.newFixedThreadPool(64, runnable -> {
             Thread thread = new Thread(runnable, "expo-sandbox");
             thread.setDaemon(true);
@@ -99,22 +113,50 @@ public final class ExpoSandbox implements AutoCloseable {
     }
 
     /**
-     * Runs the sandbox on its own, for docker-compose: port from the environment variable {@code PORT},
-     * default 8082; stops on SIGTERM.
+     * Runs the sandbox on its own, for docker-compose, from environment variables: {@code PORT} (default
+     * 8082), {@code BIND_ADDRESS} (default {@code 127.0.0.1}; compose sets {@code 0.0.0.0} so that the
+     * other containers reach it, and publishes it on the host's loopback only) and {@code RETAINED} (default
+     * {@value #DEFAULT_RETAINED}); stops on SIGTERM.
      */
     public static void main(String[] args) throws IOException {
-        int port = Integer.parseInt(Optional.ofNullable(System.getenv("PORT")).orElse("8082"));
-        ExpoSandbox sandbox = start(port);
+        ExpoSandbox sandbox = fromEnvironment(System.getenv());
         Runtime.getRuntime().addShutdownHook(new Thread(sandbox::close));
+    }
+
+    static ExpoSandbox fromEnvironment(Map<String, String> env) throws IOException {
+        return start(
+                Optional.ofNullable(env.get("BIND_ADDRESS")).orElse("127.0.0.1"),
+                Integer.parseInt(Optional.ofNullable(env.get("PORT")).orElse("8082")),
+                Integer.parseInt(Optional.ofNullable(env.get("RETAINED")).orElse(String.valueOf(DEFAULT_RETAINED))));
     }
 
     /** Starts a sandbox on {@code port} of the loopback interface; 0 picks a free port. */
     public static ExpoSandbox start(int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
-        ExpoSandbox sandbox = new ExpoSandbox(server, Clock.systemUTC());
+        return start(port, DEFAULT_RETAINED);
+    }
+
+    /**
+     * Starts a sandbox on {@code port} of the loopback interface that keeps the latest {@code retained}
+     * notifications, requests and tickets: the benchmark counts every notification of a long run.
+     */
+    public static ExpoSandbox start(int port, int retained) throws IOException {
+        return start("127.0.0.1", port, retained);
+    }
+
+    private static ExpoSandbox start(String bindAddress, int port, int retained) throws IOException {
+        if (retained < 1) {
+            throw new IllegalArgumentException("retained must be at least 1, not " + retained);
+        }
+        HttpServer server = HttpServer.create(new InetSocketAddress(bindAddress, port), 128);
+        ExpoSandbox sandbox = new ExpoSandbox(server, Clock.systemUTC(), retained);
         server.start();
-        log.info("Expo sandbox listening on {}", sandbox.baseUrl());
+        log.info("Expo sandbox listening on {}:{}, keeping the latest {}", bindAddress, sandbox.port(), retained);
         return sandbox;
+    }
+
+    /** The address the sandbox listens on. */
+    InetSocketAddress address() {
+        return server.getAddress();
     }
 
     /** The base URL to configure as the Expo endpoint, for example {@code http://127.0.0.1:8082}. */
@@ -153,24 +195,24 @@ public final class ExpoSandbox implements AutoCloseable {
         this.requiredAccessToken = token;
     }
 
-    /** Notifications accepted with an ok ticket, in arrival order. */
+    /** The latest notifications accepted with an ok ticket, in arrival order. */
     public List<ReceivedNotification> notifications() {
-        return List.copyOf(notifications);
+        return notifications.copy();
     }
 
-    /** How many notifications were accepted, without copying them. */
+    /** How many notifications were accepted since the start or the last reset, kept or not. */
     public int notificationCount() {
-        return notifications.size();
+        return accepted.get();
     }
 
-    /** Every send request, whatever its answer, in arrival order. */
+    /** The latest send requests, whatever their answer, in arrival order. */
     public List<ReceivedRequest> requests() {
-        return List.copyOf(requests);
+        return requests.copy();
     }
 
-    /** The ticket ids of every getReceipts request, in arrival order. */
+    /** The ticket ids of the latest getReceipts requests, in arrival order. */
     public List<List<String>> receiptRequests() {
-        return List.copyOf(receiptRequests);
+        return receiptRequests.copy();
     }
 
     /** The most send requests that were being handled at the same moment. */
@@ -182,6 +224,7 @@ public final class ExpoSandbox implements AutoCloseable {
     public synchronized void reset() {
         requiredAccessToken = null;
         notifications.clear();
+        accepted.set(0);
         requests.clear();
         receiptRequests.clear();
         tickets.clear();
@@ -310,6 +353,7 @@ public final class ExpoSandbox implements AutoCloseable {
         String id = UUID.randomUUID().toString();
         ReceivedNotification notification = recipient.toNotification(id, receivedAt);
         notifications.add(notification);
+        accepted.incrementAndGet();
         tickets.put(id, notification);
         ticket.put("status", "ok");
         ticket.put("id", id);
@@ -486,6 +530,32 @@ public final class ExpoSandbox implements AutoCloseable {
         exchange.sendResponseHeaders(answer.status(), answer.body().length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer.body());
+        }
+    }
+
+    /** The latest {@code limit} items, in arrival order: appends stay O(1) and memory bounded. */
+    private static final class Latest<T> {
+
+        private final int limit;
+        private final ArrayDeque<T> items = new ArrayDeque<>();
+
+        Latest(int limit) {
+            this.limit = limit;
+        }
+
+        synchronized void add(T item) {
+            if (items.size() >= limit) {
+                items.pollFirst();
+            }
+            items.addLast(item);
+        }
+
+        synchronized List<T> copy() {
+            return List.copyOf(items);
+        }
+
+        synchronized void clear() {
+            items.clear();
         }
     }
 

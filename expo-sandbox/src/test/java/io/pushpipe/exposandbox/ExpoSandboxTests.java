@@ -9,14 +9,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 class ExpoSandboxTests {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final HttpClient http = HttpClient.newHttpClient();
     private ExpoSandbox expo;
@@ -94,9 +100,66 @@ class ExpoSandboxTests {
         assertThat(expo.requests()).extracting(ReceivedRequest::gzipped).containsExactly(true, true, false);
     }
 
+    @Test
+    void keepsOnlyTheLatestNotificationsRequestsAndTicketsItIsToldToKeep() throws Exception {
+        try (ExpoSandbox small = ExpoSandbox.start(0, 3)) {
+            List<String> tickets = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<String> response = send(small, "{\"to\":\"ExponentPushToken[phone-" + i + "]\"}", false);
+                tickets.add(JSON.readTree(response.body())
+                        .path("data")
+                        .get(0)
+                        .path("id")
+                        .asString());
+            }
+            HttpResponse<String> listed = http.send(
+                    HttpRequest.newBuilder(URI.create(small.baseUrl() + ExpoSandbox.NOTIFICATIONS_PATH))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> receipts = http.send(
+                    HttpRequest.newBuilder(URI.create(small.baseUrl() + ExpoSandbox.RECEIPTS_PATH))
+                            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("ids", tickets))))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(small.notifications())
+                    .extracting(ReceivedNotification::to)
+                    .containsExactly(
+                            "ExponentPushToken[phone-2]", "ExponentPushToken[phone-3]", "ExponentPushToken[phone-4]");
+            assertThat(small.notificationCount())
+                    .as("every accepted one is counted")
+                    .isEqualTo(5);
+            assertThat(small.requests()).hasSize(3);
+            assertThat(JSON.readTree(listed.body())).hasSize(3);
+            assertThat(JSON.readTree(receipts.body()).path("data").propertyNames())
+                    .as("receipts only for the tickets still kept")
+                    .containsExactlyInAnyOrderElementsOf(tickets.subList(2, 5));
+        }
+    }
+
+    @Test
+    void keepsTenThousandByDefaultAndComposeCanBindEveryInterfaceAndSetTheBound() throws Exception {
+        try (ExpoSandbox standalone = ExpoSandbox.fromEnvironment(Map.of("PORT", "0"));
+                ExpoSandbox composed =
+                        ExpoSandbox.fromEnvironment(Map.of("PORT", "0", "BIND_ADDRESS", "0.0.0.0", "RETAINED", "1"))) {
+            send(composed, "[{\"to\":\"ExponentPushToken[a]\"},{\"to\":\"ExponentPushToken[b]\"}]", false);
+
+            assertThat(standalone.address().getAddress().isLoopbackAddress()).isTrue();
+            assertThat(composed.address().getAddress().isAnyLocalAddress()).isTrue();
+            assertThat(composed.notifications())
+                    .extracting(ReceivedNotification::to)
+                    .containsExactly("ExponentPushToken[b]");
+        }
+        assertThat(ExpoSandbox.DEFAULT_RETAINED).isEqualTo(10_000);
+    }
+
     private HttpResponse<String> send(String json, boolean gzip) throws Exception {
+        return send(expo, json, gzip);
+    }
+
+    private HttpResponse<String> send(ExpoSandbox target, String json, boolean gzip) throws Exception {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(expo.baseUrl() + ExpoSandbox.SEND_PATH))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.baseUrl() + ExpoSandbox.SEND_PATH))
                 .header("Content-Type", "application/json");
         if (gzip) {
             ByteArrayOutputStream zipped = new ByteArrayOutputStream();

@@ -10,10 +10,13 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The demo's three callers, signed with the development secret that only the local profile accepts.
+ * The demo's three callers, signed with the development secret that the local stack's services accept (it
+ * turns on {@code pushpipe.security.allow-development-secret}).
  *
- * @param employer the demo employer (role {@code authenticated}): posts messages as itself
- * @param candidate the demo candidate (role {@code authenticated}): registers its phone
+ * @param employer the demo employer (role {@code authenticated}, kind {@code employer}): posts messages of
+ *     every type as itself
+ * @param candidate the demo candidate (role {@code authenticated}, kind {@code candidate}): registers its
+ *     phone; may send only text messages
  * @param admin a {@code service_role} key: test pushes, delivery status, the DLT
  */
 public record DemoTokens(String employer, String candidate, String admin) {
@@ -22,8 +25,8 @@ public record DemoTokens(String employer, String candidate, String admin) {
 
     static DemoTokens issue() {
         return new DemoTokens(
-                DevelopmentTokens.user(UUID.fromString(LocalStack.DemoUsers.EMPLOYER), VALIDITY),
-                DevelopmentTokens.user(UUID.fromString(LocalStack.DemoUsers.CANDIDATE), VALIDITY),
+                DevelopmentTokens.employer(UUID.fromString(LocalStack.DemoUsers.EMPLOYER), VALIDITY),
+                DevelopmentTokens.candidate(UUID.fromString(LocalStack.DemoUsers.CANDIDATE), VALIDITY),
                 DevelopmentTokens.serviceRole(VALIDITY));
     }
 

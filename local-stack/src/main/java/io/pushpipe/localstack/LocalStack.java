@@ -121,8 +121,9 @@ public final class LocalStack implements AutoCloseable {
     private ConfigurableApplicationContext run(Class<?> application, String name, int port) {
         List<String> args = new ArrayList<>(List.of(
                 "--spring.config.name=" + name,
-                // The local profile accepts tokens signed with the development secret: the demo tokens.
                 "--spring.profiles.active=local",
+                // The development switch: the demo tokens are signed with the public development secret.
+                "--pushpipe.security.allow-development-secret=true",
                 // Both services share one logging system: the logger name tells them apart, not the
                 // application name, and the in-process broker's own chatter stays out of the way.
                 "--logging.include-application-name=false",

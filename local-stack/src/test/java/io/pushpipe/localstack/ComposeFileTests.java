@@ -113,6 +113,60 @@ class ComposeFileTests {
                 .containsEntry("PUSHPIPE_EXPO_BASE_URL", "${PUSHPIPE_EXPO_BASE_URL:-http://expo-sandbox:8082}");
     }
 
+    @Test
+    void postgresIsNotPublishedToTheHostAndTheSandboxOnlyOnItsLoopback() {
+        @SuppressWarnings("unchecked")
+        List<Object> sandboxPorts = (List<Object>) services.get("expo-sandbox").get("ports");
+
+        assertThat(services.get("postgres")).doesNotContainKey("ports");
+        assertThat(sandboxPorts)
+                .isNotEmpty()
+                .allSatisfy(port -> assertThat(String.valueOf(port)).startsWith("127.0.0.1:"));
+        assertThat(environment("expo-sandbox"))
+                .as("inside its container the sandbox must listen beyond loopback, or nothing reaches it")
+                .containsEntry("BIND_ADDRESS", "0.0.0.0")
+                .containsEntry("RETAINED", 10000);
+    }
+
+    @Test
+    void theDatabasePasswordIsRequiredFromTheEnvironmentAndWrittenNowhere() throws IOException {
+        String required = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD to a strong password of 16+ characters";
+
+        assertThat(String.valueOf(environment("postgres").get("POSTGRES_PASSWORD")))
+                .startsWith(required);
+        assertThat(List.of("message-service", "notification-service"))
+                .allSatisfy(service -> assertThat(
+                                String.valueOf(environment(service).get("SPRING_DATASOURCE_PASSWORD")))
+                        .startsWith(required));
+        assertThat(Files.readString(ROOT.resolve("docker-compose.yml"))).doesNotContainPattern("PASSWORD: *pushpipe");
+    }
+
+    @Test
+    void postgresRefusesAPasswordShorterThan16CharactersBeforeItStarts() throws Exception {
+        @SuppressWarnings("unchecked")
+        List<String> entrypoint = (List<String>) services.get("postgres").get("entrypoint");
+        assertThat(entrypoint.subList(0, 2)).containsExactly("sh", "-c");
+        // Compose turns $$ into $ before the shell sees the script.
+        String script = entrypoint.get(2).replace("$$", "$");
+
+        Process shortPassword = shell(script, "pushpipe");
+        Process strongPassword = shell(script, "kM3v9Qx2LpW7rT4zNc8Y1s");
+
+        assertThat(shortPassword.waitFor()).isEqualTo(1);
+        assertThat(new String(shortPassword.getErrorStream().readAllBytes()))
+                .contains("POSTGRES_PASSWORD has 8 characters; use at least 16");
+        assertThat(strongPassword.waitFor())
+                .as("goes on to PostgreSQL's own entrypoint, absent here")
+                .isEqualTo(127);
+        assertThat(new String(strongPassword.getErrorStream().readAllBytes())).contains("docker-entrypoint.sh");
+    }
+
+    private static Process shell(String script, String password) throws IOException {
+        ProcessBuilder shell = new ProcessBuilder("sh", "-c", script);
+        shell.environment().put("POSTGRES_PASSWORD", password);
+        return shell.start();
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> environment(String service) {
         return (Map<String, Object>) services.get(service).get("environment");

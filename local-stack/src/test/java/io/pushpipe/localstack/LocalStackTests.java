@@ -95,7 +95,7 @@ class LocalStackTests {
 
     @Test
     @Order(3)
-    void theCandidateCannotPostAsTheEmployerNorReadTheDeadLetters() throws Exception {
+    void theCandidateCannotPostAsTheEmployerNorSendAnInvitationNorReadTheDeadLetters() throws Exception {
         HttpResponse<String> impersonation = post(
                 stack.messageServicePort(),
                 "/message/send-message",
@@ -103,6 +103,13 @@ class LocalStackTests {
                 """
                 {"sender_id": "%s", "receiver_id": "%s", "message_type": "text", "content": "I am the employer"}
                 """.formatted(LocalStack.DemoUsers.EMPLOYER, LocalStack.DemoUsers.CANDIDATE));
+        HttpResponse<String> invitation = post(
+                stack.messageServicePort(),
+                "/message/send-message",
+                stack.tokens().candidate(),
+                """
+                {"sender_id": "%s", "receiver_id": "%s", "message_type": "zoom_link", "content": "Interview now"}
+                """.formatted(LocalStack.DemoUsers.CANDIDATE, LocalStack.DemoUsers.EMPLOYER));
         HttpResponse<String> deadLetters = http.send(
                 HttpRequest.newBuilder(URI.create("http://localhost:" + stack.notificationServicePort() + "/admin/dlt"))
                         .header("Authorization", "Bearer " + stack.tokens().candidate())
@@ -110,6 +117,8 @@ class LocalStackTests {
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(impersonation.statusCode()).isEqualTo(403);
+        assertThat(invitation.statusCode()).isEqualTo(403);
+        assertThat(invitation.body()).contains("\"missing_permission\":\"send zoom_link\"");
         assertThat(deadLetters.statusCode()).isEqualTo(403);
     }
 

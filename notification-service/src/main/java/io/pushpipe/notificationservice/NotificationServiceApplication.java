@@ -4,7 +4,7 @@ import io.pushpipe.problems.ApiErrors;
 import io.pushpipe.problems.RequestSizeLimitFilter;
 import io.pushpipe.security.AccessRules;
 import io.pushpipe.security.ApiSecurity;
-import io.pushpipe.security.DevelopmentTokens;
+import io.pushpipe.security.Roles;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -39,7 +39,7 @@ public class NotificationServiceApplication {
     @Bean
     AccessRules accessRules() {
         return rules -> rules.requestMatchers("/test-push-notification/**", "/notifications", "/admin/**")
-                .hasRole(DevelopmentTokens.SERVICE_ROLE);
+                .hasRole(Roles.SERVICE_ROLE);
     }
 
     public static void main(String[] args) {

@@ -118,7 +118,7 @@ class EndToEndTests extends NotificationIntegrationTest {
                 .send(
                         HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/message/send-message"))
                                 .header("Content-Type", "application/json")
-                                .header("Authorization", TestTokens.user(sender))
+                                .header("Authorization", TestTokens.employer(sender))
                                 .POST(HttpRequest.BodyPublishers.ofString(json))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());

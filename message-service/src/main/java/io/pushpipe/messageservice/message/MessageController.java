@@ -34,9 +34,11 @@ class MessageController {
     private static final Logger log = LoggerFactory.getLogger(MessageController.class);
 
     private final MessageStore messages;
+    private final SenderRules senders;
 
-    MessageController(MessageStore messages) {
+    MessageController(MessageStore messages, SenderRules senders) {
         this.messages = messages;
+        this.senders = senders;
     }
 
     @Operation(summary = "Store a message and queue its push notification")
@@ -47,7 +49,8 @@ class MessageController {
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(
             responseCode = "403",
-            description = "The token's subject is not sender_id (and its role is not service_role)",
+            description = "The token's subject is not sender_id (and its role is not service_role), or the sender"
+                    + " rules do not let the caller's kind of user send this message type",
             content = @Content(mediaType = PROBLEM, schema = @Schema(implementation = ProblemDetail.class)))
     @ApiResponse(
             responseCode = "413",
@@ -60,6 +63,7 @@ class MessageController {
     @PostMapping(path = "/send-message", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<MessageCreated> sendMessage(@Valid @RequestBody SendMessageRequest request, Caller caller) {
         caller.requireActingFor(request.senderId(), "sender_id");
+        senders.requireMaySend(caller, request.messageType());
         if (request.senderId().equals(request.receiverId())) {
             throw new InvalidFieldException("receiver_id", "must differ from sender_id");
         }

@@ -3,15 +3,20 @@ package io.pushpipe.messageservice.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.pushpipe.common.MessageType;
 import io.pushpipe.messageservice.IntegrationTest;
+import io.pushpipe.security.DevelopmentTokens;
 import io.pushpipe.testsupport.TestTokens;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -23,7 +28,10 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
-/** Employers post only as themselves; a message is read by its sender, its receiver or the back end. */
+/**
+ * Users post only as themselves and only the message types their kind may send; a message is read by its
+ * sender, its receiver or the back end.
+ */
 class AuthorizationTests extends IntegrationTest {
 
     private final UUID employer = UUID.randomUUID();
@@ -42,8 +50,8 @@ class AuthorizationTests extends IntegrationTest {
     void anEmployerPostsAsThemselfButNotAsAnotherEmployer() throws Exception {
         UUID otherEmployer = UUID.randomUUID();
 
-        send(TestTokens.user(employer), employer).andExpect(status().isCreated());
-        send(TestTokens.user(employer), otherEmployer)
+        send(TestTokens.employer(employer), employer).andExpect(status().isCreated());
+        send(TestTokens.employer(employer), otherEmployer)
                 .andExpect(status().isForbidden())
                 .andExpect(jsonPath("$.missing_permission").value("act for another user"))
                 .andExpect(jsonPath("$.detail")
@@ -56,8 +64,77 @@ class AuthorizationTests extends IntegrationTest {
     }
 
     @Test
-    void thePortalBackEndPostsForAnyEmployer() throws Exception {
-        send(TestTokens.serviceRole(), employer).andExpect(status().isCreated());
+    void anEmployerSendsEveryTypeAndTheBackEndSendsEveryTypeForAnyone() throws Exception {
+        for (MessageType type : MessageType.values()) {
+            send(TestTokens.employer(employer), employer, candidate, type).andExpect(status().isCreated());
+            send(TestTokens.serviceRole(), candidate, employer, type).andExpect(status().isCreated());
+        }
+
+        assertThat(messagesFrom(employer)).isEqualTo(4);
+        assertThat(messagesFrom(candidate)).isEqualTo(4);
+    }
+
+    @Test
+    void aCandidateSendsTextButNoInterviewInvitationTestLinkOrStatusUpdate() throws Exception {
+        String token = TestTokens.candidate(candidate);
+
+        send(token, candidate, employer, MessageType.TEXT).andExpect(status().isCreated());
+        for (MessageType type : List.of(MessageType.ZOOM_LINK, MessageType.FORM_LINK, MessageType.STATUS_UPDATE)) {
+            send(token, candidate, employer, type)
+                    .andExpect(status().isForbidden())
+                    .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                    .andExpect(jsonPath("$.missing_permission").value("send " + type.wireName()))
+                    .andExpect(jsonPath("$.detail")
+                            .value("Users of kind 'candidate' (pushpipe.senders.kinds.candidate) may send text, not "
+                                    + type.wireName() + ". The portal's back end (service_role) may send it for"
+                                    + " you."));
+        }
+
+        assertThat(messagesFrom(candidate)).isEqualTo(1);
+    }
+
+    @Test
+    void anAnonymousUserSendsNothingNotEvenText() throws Exception {
+        UUID anonymous = UUID.randomUUID();
+
+        send(TestTokens.anonymous(anonymous), anonymous, candidate, MessageType.TEXT)
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.missing_permission").value("send messages"))
+                .andExpect(jsonPath("$.detail")
+                        .value("Anonymous users (is_anonymous: true) may not send messages. Sign in with an account"
+                                + " to send one."));
+
+        assertThat(messagesFrom(anonymous)).isZero();
+    }
+
+    @Test
+    void aUserWhoseTokenNamesNoKindSendsNothingAndIsToldWhichClaimIsMissing() throws Exception {
+        UUID unclassified = UUID.randomUUID();
+
+        send(TestTokens.user(unclassified), unclassified, candidate, MessageType.TEXT)
+                .andExpect(status().isForbidden())
+                .andExpect(jsonPath("$.missing_permission").value("send text"))
+                .andExpect(jsonPath("$.detail")
+                        .value("Your token has no app_metadata.user_kind, and users without a kind"
+                                + " (pushpipe.senders.without-kind) may send no messages, not text. The portal's back"
+                                + " end (service_role) may send it for you."));
+
+        assertThat(messagesFrom(unclassified)).isZero();
+    }
+
+    @Test
+    void aKindWithoutARuleCountsAsNoKind() throws Exception {
+        UUID admin = UUID.randomUUID();
+        String token = "Bearer " + DevelopmentTokens.user(admin, "Administrator", Duration.ofMinutes(5));
+
+        send(token, admin, candidate, MessageType.TEXT)
+                .andExpect(status().isForbidden())
+                .andExpect(
+                        jsonPath("$.detail")
+                                .value(
+                                        org.hamcrest.Matchers.startsWith(
+                                                "Your token's app_metadata.user_kind is"
+                                                        + " 'administrator', which has no sender rule (pushpipe.senders.kinds.administrator)")));
     }
 
     @Test
@@ -73,7 +150,7 @@ class AuthorizationTests extends IntegrationTest {
 
     @Test
     void aFloodFromOneEmployerGets429WithRetryAfterAndEveryAcceptedMessageIsStored() throws Exception {
-        String token = TestTokens.user(employer);
+        String token = TestTokens.employer(employer);
         int accepted = 0;
         int refused = 0;
         for (int i = 0; i < 60; i++) {
@@ -96,7 +173,7 @@ class AuthorizationTests extends IntegrationTest {
 
     @Test
     void aMessageIsReadByItsSenderItsReceiverAndTheBackEndOnly() throws Exception {
-        String location = send(TestTokens.user(employer), employer)
+        String location = send(TestTokens.employer(employer), employer)
                 .andReturn()
                 .getResponse()
                 .getHeader("Location");
@@ -131,10 +208,16 @@ class AuthorizationTests extends IntegrationTest {
     }
 
     private ResultActions send(String token, UUID sender) throws Exception {
+        return send(token, sender, candidate, MessageType.TEXT);
+    }
+
+    private ResultActions send(String token, UUID sender, UUID receiver, MessageType type) throws Exception {
         return mvc.perform(post("/message/send-message")
                 .header(HttpHeaders.AUTHORIZATION, token)
                 .contentType(MediaType.APPLICATION_JSON)
-                .content(json(sender)));
+                .content("""
+                        {"sender_id": "%s", "receiver_id": "%s", "message_type": "%s", "content": "Hello"}
+                        """.formatted(sender, receiver, type.wireName())));
     }
 
     private ResultActions read(String location, String token) throws Exception {
