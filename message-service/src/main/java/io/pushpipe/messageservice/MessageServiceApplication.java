@@ -4,6 +4,7 @@ import io.pushpipe.problems.ApiErrors;
 import io.pushpipe.problems.RequestSizeLimitFilter;
 import io.pushpipe.security.AccessRules;
 import io.pushpipe.security.ApiSecurity;
+import io.pushpipe.topics.TopicsConfiguration;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -18,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The portal's HTTP API: stores messages and publishes {@code MessageSent} events through an outbox. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import({ApiErrors.class, ApiSecurity.class})
+@Import({ApiErrors.class, ApiSecurity.class, TopicsConfiguration.class})
 @SecurityScheme(name = "supabase", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
 @OpenAPIDefinition(security = @SecurityRequirement(name = "supabase"))
 public class MessageServiceApplication {

@@ -47,7 +47,6 @@ public record MessageServiceProperties(
     public record Api(@NotNull @DefaultValue("64KB") DataSize maxRequestSize) {}
 
     /**
-     * @param topicPartitions partitions of {@code message-sent} when the relay creates it
      * @param batchSize most outbox rows published in one relay cycle
      * @param pollInterval how often the relay looks for rows when no insert notification arrives
      * @param initialBackoff first wait after a failed publish; doubles per failure
@@ -56,7 +55,6 @@ public record MessageServiceProperties(
      * @param maxHealthyAge age of the oldest unpublished row above which the outbox reports DOWN
      */
     public record Outbox(
-            @Min(1) @DefaultValue("12") int topicPartitions,
             @Min(1) @Max(10_000) @DefaultValue("500") int batchSize,
             @NotNull @DefaultValue("500ms") Duration pollInterval,
             @NotNull @DefaultValue("200ms") Duration initialBackoff,

@@ -5,6 +5,7 @@ import io.pushpipe.problems.RequestSizeLimitFilter;
 import io.pushpipe.security.AccessRules;
 import io.pushpipe.security.ApiSecurity;
 import io.pushpipe.security.Roles;
+import io.pushpipe.topics.TopicsConfiguration;
 import io.swagger.v3.oas.annotations.OpenAPIDefinition;
 import io.swagger.v3.oas.annotations.enums.SecuritySchemeType;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
@@ -21,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** Consumes {@code MessageSent} events and delivers push notifications through the Expo Push API. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
-@Import({ApiErrors.class, ApiSecurity.class})
+@Import({ApiErrors.class, ApiSecurity.class, TopicsConfiguration.class})
 @SecurityScheme(name = "supabase", type = SecuritySchemeType.HTTP, scheme = "bearer", bearerFormat = "JWT")
 @OpenAPIDefinition(security = @SecurityRequirement(name = "supabase"))
 @EnableScheduling

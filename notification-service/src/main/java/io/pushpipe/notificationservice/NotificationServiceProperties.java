@@ -108,23 +108,17 @@ public record NotificationServiceProperties(
             @DefaultValue("true") boolean collapseDuplicates) {}
 
     /**
-     * @param topicPartitions partitions of {@code message-sent} and {@code message-sent-dlt} when this
-     *     service creates them; the DLT needs at least as many as the source
      * @param retryDelay how long a batch waits before it is redelivered after transient failures
      * @param maxDeviceAttempts attempts for one device that Expo keeps throttling ({@code
      *     MessageRateExceeded}) before that delivery is given up
-     * @param deadLetterRetention how long {@code message-sent-dlt} keeps records, when this service
-     *     creates it
      * @param batchTimeBudget requests of a batch not started within this time are not sent but redelivered,
      *     so that a slow Expo never makes a batch outlive the consumer's {@code max.poll.interval.ms}
      * @param deadLetterPublishInterval how often dead letters recorded in the ledger but not yet on the DLT
      *     (it was unwritable) are published again
      */
     public record Delivery(
-            @Min(1) @DefaultValue("12") int topicPartitions,
             @NotNull @DefaultValue("2s") Duration retryDelay,
             @Min(1) @DefaultValue("5") int maxDeviceAttempts,
-            @NotNull @DefaultValue("14d") Duration deadLetterRetention,
             @NotNull @DefaultValue("2m") Duration batchTimeBudget,
             @NotNull @DefaultValue("5s") Duration deadLetterPublishInterval) {}
 

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.pushpipe.common.EventHeaders;
 import io.pushpipe.common.Topics;
 import io.pushpipe.messageservice.MessageServiceProperties;
+import io.pushpipe.topics.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,17 +21,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.CreateTopicsOptions;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.config.TopicBuilder;
-import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
@@ -77,7 +72,7 @@ public class OutboxRelay implements SmartLifecycle {
     private final JdbcClient jdbc;
     private final TransactionTemplate transactions;
     private final KafkaTemplate<String, byte[]> kafka;
-    private final KafkaAdmin admin;
+    private final TopicProvisioner topics;
     private final OutboxWakeups wakeups;
     private final MessageServiceProperties.Outbox settings;
     private final Clock clock;
@@ -94,14 +89,14 @@ public class OutboxRelay implements SmartLifecycle {
             JdbcClient jdbc,
             TransactionTemplate transactions,
             KafkaTemplate<String, byte[]> kafka,
-            KafkaAdmin admin,
+            TopicProvisioner topics,
             OutboxWakeups wakeups,
             MessageServiceProperties properties,
             MeterRegistry meters) {
         this.jdbc = jdbc;
         this.transactions = transactions;
         this.kafka = kafka;
-        this.admin = admin;
+        this.topics = topics;
         this.wakeups = wakeups;
         this.settings = properties.outbox();
         this.clock = Clock.systemUTC();
@@ -223,33 +218,14 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    /** Creates {@code message-sent} with the configured partitions unless it exists; once per relay. */
+    /** Makes sure {@code message-sent} is there ({@link TopicProvisioner}); once per relay. */
     private void ensureTopic() {
-        if (topicReady) {
-            return;
-        }
-        NewTopic topic = TopicBuilder.name(Topics.MESSAGE_SENT)
-                .partitions(settings.topicPartitions())
-                .build();
-        Admin client = Admin.create(admin.getConfigurationProperties());
-        try {
-            client.createTopics(List.of(topic), new CreateTopicsOptions().timeoutMs(timeoutMillis()))
-                    .all()
-                    .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
-            log.info("Created topic {} with {} partitions", topic.name(), topic.numPartitions());
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new OutboxPublishException("could not create topic " + topic.name(), e.getCause());
+        if (!topicReady) {
+            if (!topics.ensure(topics.messageSent())) {
+                throw new OutboxPublishException("topic " + Topics.MESSAGE_SENT + " is not there yet", null);
             }
-        } catch (TimeoutException e) {
-            throw new OutboxPublishException("Kafka did not answer the request to create topic " + topic.name(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OutboxPublishException("interrupted while creating topic " + topic.name(), e);
-        } finally {
-            client.close(Duration.ZERO);
+            topicReady = true;
         }
-        topicReady = true;
     }
 
     private void publish(List<PendingEvent> batch) {
@@ -308,10 +284,6 @@ public class OutboxRelay implements SmartLifecycle {
                 }
             }
         }
-    }
-
-    private int timeoutMillis() {
-        return (int) Math.min(Integer.MAX_VALUE, settings.sendTimeout().toMillis());
     }
 
     private static List<Long> ids(List<PendingEvent> batch) {

@@ -14,6 +14,7 @@ import io.pushpipe.messageservice.MessageServiceProperties;
 import io.pushpipe.messageservice.PortalClient;
 import io.pushpipe.testsupport.SharedInfrastructure;
 import io.pushpipe.testsupport.TopicReader;
+import io.pushpipe.topics.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +35,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -81,12 +81,18 @@ class OutboxRelayTests extends IntegrationTest {
             @Autowired JdbcClient jdbc,
             @Autowired TransactionTemplate transactions,
             @Autowired KafkaTemplate<String, byte[]> kafka,
-            @Autowired KafkaAdmin admin,
+            @Autowired TopicProvisioner topics,
             @Autowired DataSource dataSource,
             @Autowired MessageServiceProperties properties)
             throws Exception {
         OutboxRelay secondRelay = new OutboxRelay(
-                jdbc, transactions, kafka, admin, new OutboxWakeups(dataSource), properties, new SimpleMeterRegistry());
+                jdbc,
+                transactions,
+                kafka,
+                topics,
+                new OutboxWakeups(dataSource),
+                properties,
+                new SimpleMeterRegistry());
         secondRelay.start();
         List<UUID> receivers =
                 IntStream.range(0, 8).mapToObj(i -> UUID.randomUUID()).toList();

@@ -7,6 +7,7 @@ import io.pushpipe.common.EventHeaders;
 import io.pushpipe.notificationservice.delivery.DeliveryPlan.DeadLetter;
 import io.pushpipe.notificationservice.dlt.DeadLetterReason;
 import io.pushpipe.notificationservice.retention.RetainedTable;
+import io.pushpipe.topics.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -105,13 +106,17 @@ class DeadLetters implements RetainedTable, DisposableBean {
         return thread;
     });
     private final AtomicBoolean publishQueued = new AtomicBoolean();
+    private final TopicProvisioner topics;
+    private volatile boolean topicReady;
 
     DeadLetters(
             NamedParameterJdbcTemplate batches,
             JdbcClient jdbc,
             JsonMapper json,
             KafkaTemplate<String, byte[]> template,
+            TopicProvisioner topics,
             MeterRegistry meters) {
+        this.topics = topics;
         this.batches = batches;
         this.jdbc = jdbc;
         this.json = json;
@@ -189,6 +194,9 @@ class DeadLetters implements RetainedTable, DisposableBean {
                                 DeadLetterReason.valueOf(rs.getString("reason")),
                                 rs.getString("explanation")))
                         .list();
+                if (!claimed.isEmpty() && !deadLetterTopicReady()) {
+                    return;
+                }
                 for (Claimed deadLetter : claimed) {
                     publish(deadLetter);
                 }
@@ -196,6 +204,14 @@ class DeadLetters implements RetainedTable, DisposableBean {
         } catch (RuntimeException e) {
             log.warn("Dead letters not published to the DLT yet, retrying in the background: {}", e.getMessage());
         }
+    }
+
+    /** The DLT is checked (and created when missing) when it is first needed, not only at start-up. */
+    private boolean deadLetterTopicReady() {
+        if (!topicReady) {
+            topicReady = topics.ensure(topics.deadLetters());
+        }
+        return topicReady;
     }
 
     private void publish(Claimed deadLetter) {

@@ -1,17 +1,15 @@
 package io.pushpipe.notificationservice.delivery;
 
-import io.pushpipe.common.Topics;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
+import io.pushpipe.topics.TopicProvisioner;
+import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
-/** Topics and the listener's error handling. */
+/** Settings of the delivery feature, the topics check and the listener's error handling. */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
 
@@ -25,26 +23,17 @@ class KafkaConfiguration {
         return properties.content();
     }
 
-    @Bean
-    NewTopic messageSentTopic(NotificationServiceProperties properties) {
-        return TopicBuilder.name(Topics.MESSAGE_SENT)
-                .partitions(properties.delivery().topicPartitions())
-                .build();
-    }
-
     /**
-     * As many partitions as the source: dead letters keep the partition number of their record. Kept for
-     * {@code pushpipe.delivery.dead-letter-retention}, long enough to fix the cause and replay.
+     * Checks the topics once the service is up, creating what is missing ({@link TopicProvisioner}); the
+     * DLT is checked again whenever dead letters are published, so a Kafka that was down now is no reason
+     * for it to be missing later.
      */
     @Bean
-    NewTopic messageSentDeadLetterTopic(NotificationServiceProperties properties) {
-        return TopicBuilder.name(Topics.MESSAGE_SENT_DLT)
-                .partitions(properties.delivery().topicPartitions())
-                .config(
-                        TopicConfig.RETENTION_MS_CONFIG,
-                        String.valueOf(
-                                properties.delivery().deadLetterRetention().toMillis()))
-                .build();
+    ApplicationRunner topicCheck(TopicProvisioner topics) {
+        return arguments -> {
+            topics.ensure(topics.messageSent());
+            topics.ensure(topics.deadLetters());
+        };
     }
 
     /**
