@@ -12,23 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -36,8 +29,6 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Dead letters as an outbox: a batch records the records it dead-letters in {@code pending_dead_letters},
@@ -57,7 +48,6 @@ class DeadLetters implements RetainedTable, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
     private static final Duration LEASE = Duration.ofSeconds(30);
     private static final int PUBLISH_BATCH = 100;
-    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
 
     private static final String RECORD = """
             insert into pending_dead_letters (topic, record_partition, record_offset, record_timestamp,
@@ -78,9 +68,7 @@ class DeadLetters implements RetainedTable, DisposableBean {
                 for update skip locked
             ) due
             where p.id = due.id
-            returning p.id, p.topic, p.record_partition, p.record_offset, p.record_timestamp, p.record_key,
-                      p.record_value, p.record_headers::text as record_headers, p.reason, p.explanation
-            """;
+            returning p.id, reason, explanation,\s""" + StoredRecords.COLUMNS;
 
     private static final String MARK_PUBLISHED = """
             update pending_dead_letters set published_at = now(), claimed_until = null where id = :id
@@ -97,7 +85,7 @@ class DeadLetters implements RetainedTable, DisposableBean {
 
     private final NamedParameterJdbcTemplate batches;
     private final JdbcClient jdbc;
-    private final JsonMapper json;
+    private final StoredRecords stored;
     private final DeadLetterPublishingRecoverer recoverer;
     private final MeterRegistry meters;
     private final ExecutorService publisher = Executors.newSingleThreadExecutor(runnable -> {
@@ -112,14 +100,14 @@ class DeadLetters implements RetainedTable, DisposableBean {
     DeadLetters(
             NamedParameterJdbcTemplate batches,
             JdbcClient jdbc,
-            JsonMapper json,
+            StoredRecords stored,
             KafkaTemplate<String, byte[]> template,
             TopicProvisioner topics,
             MeterRegistry meters) {
         this.topics = topics;
         this.batches = batches;
         this.jdbc = jdbc;
-        this.json = json;
+        this.stored = stored;
         this.meters = meters;
         this.recoverer = new DeadLetterPublishingRecoverer(template);
         this.recoverer.setHeadersFunction(DeadLetters::reasonHeader);
@@ -179,18 +167,7 @@ class DeadLetters implements RetainedTable, DisposableBean {
                         .param("limit", PUBLISH_BATCH)
                         .query((rs, row) -> new Claimed(
                                 rs.getLong("id"),
-                                new ConsumerRecord<>(
-                                        rs.getString("topic"),
-                                        rs.getInt("record_partition"),
-                                        rs.getLong("record_offset"),
-                                        rs.getLong("record_timestamp"),
-                                        TimestampType.CREATE_TIME,
-                                        -1,
-                                        -1,
-                                        rs.getString("record_key"),
-                                        rs.getBytes("record_value"),
-                                        headers(rs.getString("record_headers")),
-                                        Optional.empty()),
+                                stored.read(rs),
                                 DeadLetterReason.valueOf(rs.getString("reason")),
                                 rs.getString("explanation")))
                         .list();
@@ -232,28 +209,9 @@ class DeadLetters implements RetainedTable, DisposableBean {
     }
 
     private SqlParameterSource row(DeadLetter deadLetter) {
-        ConsumerRecord<String, byte[]> record = deadLetter.record();
-        Map<String, String> headers = new LinkedHashMap<>();
-        for (Header header : record.headers()) {
-            headers.put(header.key(), Base64.getEncoder().encodeToString(header.value()));
-        }
-        return new MapSqlParameterSource()
-                .addValue("topic", record.topic())
-                .addValue("partition", record.partition())
-                .addValue("offset", record.offset())
-                .addValue("timestamp", record.timestamp())
-                .addValue("key", record.key())
-                .addValue("value", record.value())
-                .addValue("headers", json.writeValueAsString(headers))
+        return stored.parameters(deadLetter.record())
                 .addValue("reason", deadLetter.reason().name())
                 .addValue("explanation", deadLetter.explanation());
-    }
-
-    private Headers headers(String stored) {
-        Headers headers = new RecordHeaders();
-        json.readValue(stored, HEADERS)
-                .forEach((key, value) -> headers.add(key, Base64.getDecoder().decode(value)));
-        return headers;
     }
 
     private static Headers reasonHeader(ConsumerRecord<?, ?> record, Exception exception) {

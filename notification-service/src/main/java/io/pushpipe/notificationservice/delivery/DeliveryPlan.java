@@ -29,6 +29,11 @@ import org.apache.kafka.common.header.Header;
  * get a push and in which requests, and, once Expo answered, what each answer records and which events are
  * finished, dead-lettered or redelivered.
  *
+ * <p>An event that must wait for its receiver (a throttled device, or an earlier event of the receiver that
+ * waits) is deferred: put aside in {@code deferred_events} instead of holding the Kafka partition, so that
+ * only that receiver's events wait. Only an event that Expo could not take at all (unreachable, the circuit
+ * open, the batch out of time) is redelivered from Kafka, with everything after it.
+ *
  * <p>A receiver's pushes travel in one request whenever they fit, so that Expo being unreachable, a
  * refused call or a used-up time budget fails all of them together: a receiver's later event can then
  * never reach the phone while an earlier one waits for its redelivery.
@@ -41,6 +46,8 @@ final class DeliveryPlan {
     private final Map<UUID, List<Device>> devices;
     private final List<List<Push>> requests;
     private final Set<UUID> waitingForThrottledDevices;
+    private final Set<UUID> behindEarlierEvents;
+    private final Map<UUID, Integer> deferredBefore;
     private final int maxDeviceAttempts;
 
     private DeliveryPlan(
@@ -50,6 +57,8 @@ final class DeliveryPlan {
             Map<UUID, List<Device>> devices,
             List<List<Push>> requests,
             Set<UUID> waitingForThrottledDevices,
+            Set<UUID> behindEarlierEvents,
+            Map<UUID, Integer> deferredBefore,
             int maxDeviceAttempts) {
         this.incoming = incoming;
         this.pending = pending;
@@ -57,6 +66,8 @@ final class DeliveryPlan {
         this.devices = devices;
         this.requests = requests;
         this.waitingForThrottledDevices = waitingForThrottledDevices;
+        this.behindEarlierEvents = behindEarlierEvents;
+        this.deferredBefore = deferredBefore;
         this.maxDeviceAttempts = maxDeviceAttempts;
     }
 
@@ -101,10 +112,14 @@ final class DeliveryPlan {
 
     /**
      * Plans the pushes: every active device of each pending event's receiver, except those that Expo already
-     * answered for finally and those that must wait for a throttle to end.
+     * answered for finally and those that must wait for a throttle to end. An event whose receiver already
+     * has an event waiting (in {@code deferred_events}, or earlier in this batch) waits behind it, untried,
+     * so that the receiver's events reach the phone in order.
      *
      * @param earlier earlier outcomes of the pending events, by event id and token
      * @param devices the receivers' active devices
+     * @param receiversWaiting receivers with events already waiting in {@code deferred_events}
+     * @param deferredBefore how often each event was deferred before (absent: never)
      * @param recipientsPerRequest the most pushes one request carries
      */
     static DeliveryPlan of(
@@ -112,12 +127,20 @@ final class DeliveryPlan {
             List<Incoming> pending,
             Map<UUID, Map<String, Delivery>> earlier,
             Map<UUID, List<Device>> devices,
+            Set<UUID> receiversWaiting,
+            Map<UUID, Integer> deferredBefore,
             int recipientsPerRequest,
             int maxDeviceAttempts) {
         Map<UUID, List<Push>> pushesByReceiver = new LinkedHashMap<>();
         Set<UUID> waiting = new HashSet<>();
+        Set<UUID> behind = new HashSet<>();
+        Set<UUID> receiversDeferred = new HashSet<>(receiversWaiting);
         for (Incoming in : pending) {
             MessageSent event = in.event();
+            if (receiversDeferred.contains(event.receiverId())) {
+                behind.add(event.eventId());
+                continue;
+            }
             for (Device device : devices.getOrDefault(event.receiverId(), List.of())) {
                 Delivery before =
                         earlier.getOrDefault(event.eventId(), Map.of()).get(device.expoToken());
@@ -126,6 +149,7 @@ final class DeliveryPlan {
                 }
                 if (device.throttled()) {
                     waiting.add(event.eventId());
+                    receiversDeferred.add(event.receiverId());
                 } else {
                     pushesByReceiver
                             .computeIfAbsent(event.receiverId(), id -> new ArrayList<>())
@@ -140,6 +164,8 @@ final class DeliveryPlan {
                 devices,
                 pack(pushesByReceiver.values(), recipientsPerRequest),
                 waiting,
+                behind,
+                deferredBefore,
                 maxDeviceAttempts);
     }
 
@@ -209,7 +235,9 @@ final class DeliveryPlan {
      * dead-lettered, so that nothing is dead-lettered or reported twice.
      */
     BatchOutcome outcome(List<PushResult> results) {
-        Set<UUID> unfinished = new HashSet<>(waitingForThrottledDevices);
+        Set<UUID> deferred = new HashSet<>(waitingForThrottledDevices);
+        deferred.addAll(behindEarlierEvents);
+        Set<UUID> unfinished = new HashSet<>();
         Map<UUID, ExpoError> needsHuman = new LinkedHashMap<>();
         Map<UUID, String> needsHumanMessage = new LinkedHashMap<>();
         Map<UUID, Integer> accepted = new LinkedHashMap<>();
@@ -237,7 +265,7 @@ final class DeliveryPlan {
                     case THROTTLE_DEVICE -> {
                         transientFailures++;
                         if (push.attemptsBefore() + 1 < maxDeviceAttempts) {
-                            unfinished.add(eventId);
+                            deferred.add(eventId);
                         }
                     }
                     case RETRY_LATER, NOT_ATTEMPTED -> {
@@ -255,6 +283,7 @@ final class DeliveryPlan {
         List<ProcessedEvent> finished = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
         List<Finished> delivered = new ArrayList<>();
+        List<Deferral> deferrals = new ArrayList<>();
         for (Incoming in : incoming) {
             if (in.index() >= firstUnfinished) {
                 break;
@@ -269,6 +298,10 @@ final class DeliveryPlan {
                 continue;
             }
             MessageSent event = in.event();
+            if (deferred.contains(event.eventId())) {
+                deferrals.add(new Deferral(in, deferredBefore.getOrDefault(event.eventId(), 0) + 1));
+                continue;
+            }
             ExpoError human = needsHuman.get(event.eventId());
             Outcome outcome;
             if (human != null) {
@@ -289,10 +322,10 @@ final class DeliveryPlan {
                 finished,
                 delivered,
                 deadLetters,
+                deferrals,
                 notRegistered,
                 failureCodes,
                 transientFailures,
-                waitingForThrottledDevices.size(),
                 firstUnfinished);
     }
 
@@ -332,6 +365,14 @@ final class DeliveryPlan {
     /** A record to publish to the DLT, and why. */
     record DeadLetter(ConsumerRecord<String, byte[]> record, DeadLetterReason reason, String explanation) {}
 
+    /**
+     * An event put aside until its receiver can take it: a device of the receiver is throttled, or an earlier
+     * event of the receiver waits.
+     *
+     * @param attempts how often it has been deferred, this time included
+     */
+    record Deferral(Incoming in, int attempts) {}
+
     /** An event handled to the end in this batch, with how many devices Expo accepted it for now. */
     record Finished(MessageSent event, Outcome outcome, int acceptedNow) {}
 
@@ -341,19 +382,20 @@ final class DeliveryPlan {
      * @param processed the events handled to the end, for the ledger
      * @param finished the same events, for the operator's log lines
      * @param deadLetters records to dead-letter: poison and events that need a person
+     * @param deferrals events to put aside for their receiver
      * @param notRegistered tokens Expo does not know any more
      * @param failureCodes the error code of every push that failed, for the metrics
      * @param transientFailures pushes that failed but may succeed later
-     * @param waitingForThrottledDevices events held back because a device of theirs is throttled
-     * @param firstUnfinished index of the first record to redeliver; the batch's size when none
+     * @param firstUnfinished index of the first record to redeliver (Expo could not take it now); the
+     *     batch's size when none
      */
     record BatchOutcome(
             List<ProcessedEvent> processed,
             List<Finished> finished,
             List<DeadLetter> deadLetters,
+            List<Deferral> deferrals,
             List<String> notRegistered,
             List<String> failureCodes,
             int transientFailures,
-            int waitingForThrottledDevices,
             int firstUnfinished) {}
 }

@@ -2,8 +2,10 @@ package io.pushpipe.notificationservice.delivery;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pushpipe.common.MessageSentCodec;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Outcome;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger.ProcessedEvent;
 import io.pushpipe.notificationservice.delivery.DeliveryPlan.BatchOutcome;
 import io.pushpipe.notificationservice.delivery.DeliveryPlan.Finished;
 import io.pushpipe.notificationservice.delivery.DeliveryPlan.Incoming;
@@ -14,12 +16,18 @@ import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.TokenHygiene;
 import io.pushpipe.notificationservice.token.TokenRegistry;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.support.Acknowledgment;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -33,11 +41,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>send every push through {@link ExpoPushClient}, recording each request's outcomes in the ledger as
  *       soon as Expo answers it, so that a crash re-pushes at most what was in flight;
  *   <li>in one transaction: deactivate tokens Expo does not know, mark finished events, record the dead
- *       letters;
+ *       letters, put aside the events that must wait for their receiver ({@link DeferredEvents});
  *   <li>after that commit, publish the dead letters ({@link DeadLetters});
- *   <li>acknowledge the batch, or, when some pushes failed transiently, acknowledge the records before the
- *       first unfinished event and have the rest redelivered after {@code pushpipe.delivery.retry-delay}.
+ *   <li>acknowledge the batch, or, when Expo could not take some pushes at all, acknowledge the records
+ *       before the first unfinished event and have the rest redelivered after {@code
+ *       pushpipe.delivery.retry-delay}.
  * </ol>
+ *
+ * <p>Deferred events come back through the same steps, each receiver's oldest first, every {@code
+ * retry-delay}.
  *
  * <p>The one unavoidable duplicate: Expo accepted a push and the process died before its request's
  * outcomes were written. The redelivered event pushes to that device again, with the same collapse
@@ -47,6 +59,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 class NotificationDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(NotificationDispatcher.class);
+    private static final Duration DEFERRED_LEASE = Duration.ofSeconds(30);
+    private static final int DEFERRED_BATCH = 500;
 
     private final TokenRegistry tokens;
     private final TokenHygiene hygiene;
@@ -54,6 +68,7 @@ class NotificationDispatcher {
     private final PushContent content;
     private final ExpoPushClient expo;
     private final DeadLetters deadLetters;
+    private final DeferredEvents deferred;
     private final TransactionTemplate transactions;
     private final NotificationServiceProperties.Delivery settings;
     private final MeterRegistry meters;
@@ -68,6 +83,7 @@ class NotificationDispatcher {
             PushContent content,
             ExpoPushClient expo,
             DeadLetters deadLetters,
+            DeferredEvents deferred,
             TransactionTemplate transactions,
             NotificationServiceProperties.Delivery settings,
             MeterRegistry meters) {
@@ -77,6 +93,7 @@ class NotificationDispatcher {
         this.content = content;
         this.expo = expo;
         this.deadLetters = deadLetters;
+        this.deferred = deferred;
         this.transactions = transactions;
         this.settings = settings;
         this.meters = meters;
@@ -88,30 +105,14 @@ class NotificationDispatcher {
                 .register(meters);
     }
 
+    /** Delivers a poll's batch, then acknowledges it or has it redelivered from its first unfinished record. */
     void dispatch(List<ConsumerRecord<String, byte[]>> records, Acknowledgment acknowledgment) {
         consumed.increment(records.size());
-        DeliveryPlan plan = plan(records);
-        List<List<Push>> requests = plan.requests();
-        List<PushResult> results = expo.send(
-                requests.stream().map(this::messages).toList(),
-                clock.instant().plus(settings.batchTimeBudget()),
-                (request, answers) -> ledger.record(plan.recordsOf(request, answers)));
-        BatchOutcome outcome = plan.outcome(results);
-        transactions.executeWithoutResult(status -> {
-            hygiene.deactivateNotRegistered(outcome.notRegistered());
-            ledger.markProcessed(outcome.processed());
-            deadLetters.record(outcome.deadLetters());
-        });
-        if (!outcome.deadLetters().isEmpty()) {
-            deadLetters.publishSoon();
-        }
-        report(results, outcome);
+        BatchOutcome outcome = deliver(records, Map.of(), false);
         if (outcome.firstUnfinished() < records.size()) {
             log.warn(
-                    "{} pushes failed transiently and {} events wait for throttled devices; redelivering from"
-                            + " offset {} in {} ms",
+                    "{} pushes failed transiently; redelivering from offset {} in {} ms",
                     outcome.transientFailures(),
-                    outcome.waitingForThrottledDevices(),
                     records.get(outcome.firstUnfinished()).offset(),
                     settings.retryDelay().toMillis());
             acknowledgment.nack(outcome.firstUnfinished(), settings.retryDelay());
@@ -120,20 +121,88 @@ class NotificationDispatcher {
         }
     }
 
-    private DeliveryPlan plan(List<ConsumerRecord<String, byte[]>> records) {
+    /**
+     * Hands the deferred events that are due back to delivery, each receiver's oldest first. One that Expo
+     * could not take at all stays claimed until its lease ends, and is tried again then.
+     */
+    @Scheduled(
+            initialDelayString = "${pushpipe.delivery.retry-delay:2s}",
+            fixedDelayString = "${pushpipe.delivery.retry-delay:2s}")
+    void retryDeferred() {
+        try {
+            List<DeferredEvents.Due> due;
+            do {
+                due = deferred.claimDue(clock.instant(), DEFERRED_LEASE, DEFERRED_BATCH);
+                if (!due.isEmpty()) {
+                    Map<UUID, Integer> attempts = new HashMap<>();
+                    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+                    for (DeferredEvents.Due event : due) {
+                        records.add(event.record());
+                        attempts.put(eventId(event.record()), event.attempts());
+                    }
+                    deliver(records, attempts, true);
+                }
+            } while (due.size() == DEFERRED_BATCH);
+        } catch (RuntimeException e) {
+            log.warn("Deferred events not retried this time: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * Plan → send → record for one batch of records.
+     *
+     * @param deferredBefore for deferred events handed back, how often each was deferred
+     * @param fromDeferred the records come from {@code deferred_events}, not from Kafka
+     */
+    private BatchOutcome deliver(
+            List<ConsumerRecord<String, byte[]>> records, Map<UUID, Integer> deferredBefore, boolean fromDeferred) {
+        DeliveryPlan plan = plan(records, deferredBefore, fromDeferred);
+        List<PushResult> results = expo.send(
+                plan.requests().stream().map(this::messages).toList(),
+                clock.instant().plus(settings.batchTimeBudget()),
+                (request, answers) -> ledger.record(plan.recordsOf(request, answers)));
+        BatchOutcome outcome = plan.outcome(results);
+        transactions.executeWithoutResult(status -> {
+            hygiene.deactivateNotRegistered(outcome.notRegistered());
+            ledger.markProcessed(outcome.processed());
+            deadLetters.record(outcome.deadLetters());
+            deferred.defer(outcome.deferrals(), clock.instant(), settings.retryDelay());
+            if (fromDeferred) {
+                deferred.done(outcome.processed().stream()
+                        .map(ProcessedEvent::eventId)
+                        .toList());
+            }
+        });
+        if (!outcome.deadLetters().isEmpty()) {
+            deadLetters.publishSoon();
+        }
+        report(results, outcome);
+        return outcome;
+    }
+
+    private DeliveryPlan plan(
+            List<ConsumerRecord<String, byte[]>> records, Map<UUID, Integer> deferredBefore, boolean fromDeferred) {
         List<Incoming> incoming = DeliveryPlan.decode(records);
-        List<Incoming> pending = DeliveryPlan.pending(incoming, ledger.processed(DeliveryPlan.eventIds(incoming)));
-        List<UUID> pendingIds = DeliveryPlan.eventIds(pending);
+        Set<UUID> processed = ledger.processed(DeliveryPlan.eventIds(incoming));
+        if (fromDeferred) {
+            deferred.done(processed);
+        }
+        List<Incoming> pending = DeliveryPlan.pending(incoming, processed);
+        List<UUID> receivers =
+                pending.stream().map(in -> in.event().receiverId()).distinct().toList();
         return DeliveryPlan.of(
                 incoming,
                 pending,
-                ledger.deliveriesOf(pendingIds),
-                tokens.activeDevicesOf(pending.stream()
-                        .map(in -> in.event().receiverId())
-                        .distinct()
-                        .toList()),
+                ledger.deliveriesOf(DeliveryPlan.eventIds(pending)),
+                tokens.activeDevicesOf(receivers),
+                fromDeferred ? Set.of() : deferred.receiversWaiting(receivers),
+                deferredBefore,
                 expo.recipientsPerRequest(),
                 settings.maxDeviceAttempts());
+    }
+
+    private static UUID eventId(ConsumerRecord<String, byte[]> record) {
+        return MessageSentCodec.decode(record.value()).eventId();
     }
 
     private List<ExpoPushMessage> messages(List<Push> request) {

@@ -1,6 +1,7 @@
 package io.pushpipe.notificationservice.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.pushpipe.common.MessageSent;
 import io.pushpipe.common.MessageSentCodec;
@@ -13,6 +14,7 @@ import io.pushpipe.notificationservice.delivery.DeliveryLedger.ProcessedEvent;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Status;
 import io.pushpipe.notificationservice.delivery.DeliveryPlan.BatchOutcome;
 import io.pushpipe.notificationservice.delivery.DeliveryPlan.DeadLetter;
+import io.pushpipe.notificationservice.delivery.DeliveryPlan.Deferral;
 import io.pushpipe.notificationservice.delivery.DeliveryPlan.Incoming;
 import io.pushpipe.notificationservice.delivery.DeliveryPlan.Push;
 import io.pushpipe.notificationservice.dlt.DeadLetterReason;
@@ -40,6 +42,7 @@ class DeliveryPlanTests {
     private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
     private final Map<UUID, List<Device>> devices = new LinkedHashMap<>();
     private final Map<UUID, Map<String, Delivery>> earlier = new LinkedHashMap<>();
+    private final Set<UUID> receiversWaiting = new java.util.HashSet<>();
 
     @Test
     void aReceiversPushesTravelInOneRequestSoAnOutageFailsThemTogether() {
@@ -121,21 +124,45 @@ class DeliveryPlanTests {
     }
 
     @Test
-    void aThrottledDeviceHoldsItsEventBackAndAnUnregisteredOneIsDeactivated() {
+    void aThrottledDeviceDefersItsEventAndTheReceiversLaterEventsButNoOneElsesAndHoldsNoRecordBack() {
         devices.put(alice, List.of(new Device("slow", true), new Device("gone", false)));
-        MessageSent event = event(alice);
+        devices(bob, "b1");
+        MessageSent first = event(alice);
+        MessageSent bobs = event(bob);
+        MessageSent second = event(alice);
         DeliveryPlan plan = plan(100);
-        List<PushResult> results = List.of(new PushResult.Failed("DeviceNotRegistered", "not registered"));
+        List<PushResult> results = List.of(new PushResult.Failed("DeviceNotRegistered", "not registered"), OK);
 
         BatchOutcome outcome = plan.outcome(results);
 
         assertThat(plan.requests())
-                .singleElement()
-                .satisfies(r -> assertThat(r).extracting(Push::token).containsExactly("gone"));
+                .extracting(request -> request.stream().map(Push::token).toList())
+                .containsExactly(List.of("gone", "b1"));
         assertThat(outcome.notRegistered()).containsExactly("gone");
-        assertThat(outcome.waitingForThrottledDevices()).isEqualTo(1);
-        assertThat(outcome.firstUnfinished()).isEqualTo(indexOf(event));
-        assertThat(outcome.processed()).isEmpty();
+        assertThat(outcome.deferrals())
+                .extracting(d -> d.in().event().eventId(), Deferral::attempts)
+                .containsExactly(tuple(first.eventId(), 1), tuple(second.eventId(), 1));
+        assertThat(outcome.processed()).extracting(ProcessedEvent::eventId).containsExactly(bobs.eventId());
+        assertThat(outcome.firstUnfinished()).isEqualTo(records.size());
+    }
+
+    @Test
+    void aReceiverWithAnEventWaitingGetsNothingPushedUntilItsTurn() {
+        devices(alice, "a1");
+        devices(bob, "b1");
+        MessageSent alices = event(alice);
+        event(bob);
+        receiversWaiting.add(alice);
+        DeliveryPlan plan = plan(100);
+
+        BatchOutcome outcome = plan.outcome(List.of(OK));
+
+        assertThat(plan.requests())
+                .singleElement()
+                .satisfies(r -> assertThat(r).extracting(Push::token).containsExactly("b1"));
+        assertThat(outcome.deferrals())
+                .extracting(d -> d.in().event().eventId())
+                .containsExactly(alices.eventId());
     }
 
     @Test
@@ -151,6 +178,24 @@ class DeliveryPlanTests {
 
         assertThat(recorded).extracting(DeliveryRecord::status).containsExactly(Status.FAILED);
         assertThat(outcome.processed()).extracting(ProcessedEvent::outcome).containsExactly(Outcome.DELIVERED);
+        assertThat(outcome.deferrals()).isEmpty();
+    }
+
+    @Test
+    void aDeviceExpoAsksToSlowDownDefersItsEventInsteadOfRedeliveringTheBatch() {
+        devices(alice, "busy");
+        MessageSent event = event(alice);
+        DeliveryPlan plan = plan(100);
+        List<PushResult> results = List.of(new PushResult.Failed("MessageRateExceeded", "slow down"));
+
+        List<DeliveryRecord> recorded = plan.recordsOf(0, results);
+        BatchOutcome outcome = plan.outcome(results);
+
+        assertThat(recorded).extracting(DeliveryRecord::status).containsExactly(Status.RETRY);
+        assertThat(outcome.deferrals())
+                .extracting(d -> d.in().event().eventId())
+                .containsExactly(event.eventId());
+        assertThat(outcome.firstUnfinished()).isEqualTo(records.size());
     }
 
     @Test
@@ -169,7 +214,8 @@ class DeliveryPlanTests {
     private DeliveryPlan plan(int recipientsPerRequest) {
         List<Incoming> incoming = DeliveryPlan.decode(records);
         List<Incoming> pending = DeliveryPlan.pending(incoming, Set.of());
-        return DeliveryPlan.of(incoming, pending, earlier, devices, recipientsPerRequest, 5);
+        return DeliveryPlan.of(
+                incoming, pending, earlier, devices, receiversWaiting, Map.of(), recipientsPerRequest, 5);
     }
 
     private void devices(UUID user, String... tokens) {
