@@ -39,7 +39,15 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 2 && args[0].equals("kafka-broker")) {
+            KafkaBroker.run(args[1]);
+            return;
+        }
         Options options = Options.parse(args);
+        if (options.scenarios().equals(Set.of("chaos"))) {
+            ChaosRun.main(options, Path.of("").toAbsolutePath());
+            return;
+        }
         Path root = Path.of("").toAbsolutePath();
         Benchmark benchmark = new Benchmark(options, root);
         List<Map<String, Double>> runs = new ArrayList<>();

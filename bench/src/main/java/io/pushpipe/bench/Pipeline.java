@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,11 +30,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.util.FileSystemUtils;
 
 /**
- * The pipeline under test: embedded PostgreSQL and Kafka and the Expo sandbox in this JVM, message-service
- * and any number of notification-service instances each in its own JVM, and the candidates with their
- * devices (1 to 3 each).
+ * The pipeline under test: PostgreSQL (zonky's server), Kafka and the Expo sandbox, message-service and any
+ * number of notification-service instances each in its own JVM, and the candidates with their devices (1 to
+ * 3 each). Kafka runs in this JVM, or, {@link #productionShaped production-shaped}, in a process of its own
+ * that can be stopped and started, with a PostgreSQL that can be restarted on the same data.
  */
 final class Pipeline implements AutoCloseable {
 
@@ -43,8 +46,11 @@ final class Pipeline implements AutoCloseable {
     private final Path jars;
     private final Path logs;
     private final boolean profile;
-    private final EmbeddedPostgres postgres;
+    private final Path postgresData;
+    private final int postgresPort;
+    private EmbeddedPostgres postgres;
     private final EmbeddedKafkaKraftBroker kafka;
+    private final KafkaBrokerProcess brokerProcess;
     private final ExpoSandbox expo;
     private final List<UUID> candidates = new ArrayList<>();
     private final Map<UUID, Integer> devices = new java.util.HashMap<>();
@@ -55,19 +61,35 @@ final class Pipeline implements AutoCloseable {
     private int started;
 
     Pipeline(Path jars, Path logs, boolean profile) throws IOException {
+        this(jars, logs, profile, false);
+    }
+
+    /** Kafka in a process of its own and a PostgreSQL that {@link #restartPostgres} restarts, for the chaos run. */
+    static Pipeline productionShaped(Path jars, Path logs) throws IOException {
+        return new Pipeline(jars, logs, false, true);
+    }
+
+    private Pipeline(Path jars, Path logs, boolean profile, boolean productionShaped) throws IOException {
         this.jars = jars;
         this.logs = logs;
         this.profile = profile;
-        // As deployed: a commit waits for the WAL flush (zonky's default turns that off).
-        this.postgres = EmbeddedPostgres.builder()
-                .setServerConfig("synchronous_commit", "on")
-                .start();
-        this.kafka = new EmbeddedKafkaKraftBroker(1, 12, Topics.MESSAGE_SENT, Topics.MESSAGE_SENT_DLT);
-        kafka.brokerProperties(Map.of(
-                "transaction.state.log.replication.factor", "1",
-                "transaction.state.log.min.isr", "1",
-                "min.insync.replicas", "1"));
-        kafka.afterPropertiesSet();
+        Files.createDirectories(logs);
+        this.postgresData = Files.createTempDirectory("pushpipe-bench-pg");
+        this.postgresPort = freePort();
+        this.postgres = startPostgres();
+        if (productionShaped) {
+            this.kafka = null;
+            this.brokerProcess = new KafkaBrokerProcess(
+                    jars.resolve("bench/target/bench-0.1.0-SNAPSHOT-exec.jar"), freePort(), logs.resolve("kafka.log"));
+        } else {
+            this.brokerProcess = null;
+            this.kafka = new EmbeddedKafkaKraftBroker(1, 12, Topics.MESSAGE_SENT, Topics.MESSAGE_SENT_DLT);
+            kafka.brokerProperties(Map.of(
+                    "transaction.state.log.replication.factor", "1",
+                    "transaction.state.log.min.isr", "1",
+                    "min.insync.replicas", "1"));
+            kafka.afterPropertiesSet();
+        }
         // Keeps every notification: the figures count and time all of a run's.
         this.expo = ExpoSandbox.start(0, Integer.MAX_VALUE);
         expo.rateLimitPerSecond(0);
@@ -75,6 +97,34 @@ final class Pipeline implements AutoCloseable {
 
     ExpoSandbox expo() {
         return expo;
+    }
+
+    /** The production-shaped pipeline's broker, to stop and start. */
+    KafkaBrokerProcess broker() {
+        if (brokerProcess == null) {
+            throw new IllegalStateException("Kafka runs in this JVM; use Pipeline.productionShaped");
+        }
+        return brokerProcess;
+    }
+
+    /** Stops PostgreSQL (every connection breaks) and starts it again on the same data and port. */
+    void restartPostgres() throws IOException {
+        postgres.close();
+        postgres = startPostgres();
+    }
+
+    /** As deployed: a commit waits for the WAL flush (zonky's default turns that off). */
+    private EmbeddedPostgres startPostgres() throws IOException {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(postgresData)
+                .setCleanDataDirectory(false)
+                .setPort(postgresPort)
+                .setServerConfig("synchronous_commit", "on")
+                .start();
+    }
+
+    private String bootstrapServers() {
+        return kafka != null ? kafka.getBrokersAsString() : brokerProcess.bootstrapServers();
     }
 
     ServiceProcess messageService() {
@@ -113,12 +163,21 @@ final class Pipeline implements AutoCloseable {
      * @param notificationsPerSecond the client rate limit of each instance
      */
     void startNotificationServices(int count, int notificationsPerSecond) {
+        startNotificationServices(count, List.of("--pushpipe.expo.notifications-per-second=" + notificationsPerSecond));
+    }
+
+    /** Starts {@code count} notification-service instances at once, in their default configuration. */
+    void startNotificationServices(int count) {
+        startNotificationServices(count, List.of());
+    }
+
+    private void startNotificationServices(int count, List<String> settings) {
         List<ServiceProcess> starting = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             started++;
             List<String> args = new ArrayList<>(common("notification-service"));
             args.add("--pushpipe.expo.base-url=" + expo.baseUrl());
-            args.add("--pushpipe.expo.notifications-per-second=" + notificationsPerSecond);
+            args.addAll(settings);
             starting.add(ServiceProcess.start(
                     "notification-service-" + started,
                     jar("notification-service"),
@@ -140,13 +199,18 @@ final class Pipeline implements AutoCloseable {
 
     /** Registers the candidates' devices straight in the database: 1 to 3 per candidate. */
     void seedCandidates(int count, long seed) throws SQLException {
+        seedCandidates(count, seed, 3);
+    }
+
+    /** Registers the candidates' devices straight in the database: 1 to {@code maxDevices} per candidate. */
+    void seedCandidates(int count, long seed, int maxDevices) throws SQLException {
         Random random = new Random(seed);
         try (Connection connection = postgres.getPostgresDatabase().getConnection();
                 PreparedStatement insert = connection.prepareStatement(
                         "insert into notification.push_tokens (user_id, expo_token, platform) values (?, ?, ?)")) {
             for (int i = 0; i < count; i++) {
                 UUID candidate = new UUID(seed, i);
-                int owned = 1 + random.nextInt(3);
+                int owned = 1 + random.nextInt(maxDevices);
                 for (int d = 0; d < owned; d++) {
                     insert.setObject(1, candidate);
                     insert.setString(2, "ExponentPushToken[bench-" + i + "-" + d + "]");
@@ -186,7 +250,7 @@ final class Pipeline implements AutoCloseable {
         long notifications = 0;
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.getBrokersAsString(),
+                bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
                 StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
@@ -237,7 +301,7 @@ final class Pipeline implements AutoCloseable {
                 "--spring.datasource.url=" + postgres.getJdbcUrl("postgres", "postgres"),
                 "--spring.datasource.username=postgres",
                 "--spring.datasource.password=postgres",
-                "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
+                "--spring.kafka.bootstrap-servers=" + bootstrapServers(),
                 "--logging.level.org.apache.kafka=warn",
                 "--spring.application.name=" + service);
     }
@@ -265,9 +329,14 @@ final class Pipeline implements AutoCloseable {
             messageService.close();
         }
         expo.close();
-        kafka.destroy();
+        if (kafka != null) {
+            kafka.destroy();
+        } else {
+            brokerProcess.close();
+        }
         try {
             postgres.close();
+            FileSystemUtils.deleteRecursively(postgresData);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -152,6 +152,17 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL, as a crash or a lost machine ends it: nothing is finished, nobody is told. */
+    void kill() {
+        sampler.shutdownNow();
+        rssAtStop = highWaterMark();
+        try {
+            process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGTERM, as an orchestrator stops it: the service finishes its batch first. */
     @Override
     public void close() {

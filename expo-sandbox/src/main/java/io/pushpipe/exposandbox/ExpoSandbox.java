@@ -572,6 +572,8 @@ public final class ExpoSandbox implements AutoCloseable {
                     text("priority"),
                     text("sound"),
                     text("channelId"),
+                    text("collapseId"),
+                    text("tag"),
                     ticketId,
                     receivedAt);
         }

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param priority {@code default}, {@code normal} or {@code high}; null when not given
  * @param sound {@code default} or null
  * @param channelId the Android channel; null when not given
+ * @param collapseId iOS: a later notification with the same id replaces this one on the phone; null when not given
+ * @param tag Android: a later notification with the same tag replaces this one on the phone; null when not given
  * @param ticketId the id of the ok ticket the sandbox answered with
  * @param receivedAt when the sandbox received it
  */
@@ -24,5 +26,7 @@ public record ReceivedNotification(
         String priority,
         String sound,
         String channelId,
+        String collapseId,
+        String tag,
         String ticketId,
         Instant receivedAt) {}

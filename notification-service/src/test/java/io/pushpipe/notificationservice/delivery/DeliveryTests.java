@@ -80,6 +80,8 @@ class DeliveryTests extends NotificationIntegrationTest {
             assertThat(push.priority()).isEqualTo("high");
             assertThat(push.sound()).isEqualTo("default");
             assertThat(push.channelId()).isEqualTo("default");
+            assertThat(push.collapseId()).isEqualTo("pushpipe-" + event.eventId());
+            assertThat(push.tag()).isEqualTo("pushpipe-" + event.eventId());
         });
     }
 
