@@ -130,13 +130,19 @@ final class ChaosRun {
             }
         }
         List<Double> endToEnd = new ArrayList<>();
+        List<Double> beforeFaults = new ArrayList<>();
         outcome.postedAt.forEach((id, posted) -> {
             Instant pushed = firstPush.get(id);
             if (pushed != null) {
-                endToEnd.add((double) Duration.between(posted, pushed).toMillis());
+                double millis = Duration.between(posted, pushed).toMillis();
+                endToEnd.add(millis);
+                if (posted.isBefore(killedAt) && pushed.isBefore(killedAt)) {
+                    beforeFaults.add(millis);
+                }
             }
         });
         endToEnd.sort(Double::compare);
+        beforeFaults.sort(Double::compare);
         Instant lastFault = lastFaultOverAt == null ? lastPost : lastFaultOverAt;
         Instant drainedFrom = lastPost.isAfter(lastFault) ? lastPost : lastFault;
         return new Figures(
@@ -148,6 +154,8 @@ final class ChaosRun {
                 failedOverAt == null
                         ? -1
                         : Duration.between(killedAt, failedOverAt).toMillis() / 1000.0,
+                Benchmark.percentile(beforeFaults, 0.50) / 1000.0,
+                Benchmark.percentile(beforeFaults, 0.99) / 1000.0,
                 Benchmark.percentile(endToEnd, 0.50) / 1000.0,
                 Benchmark.percentile(endToEnd, 0.99) / 1000.0,
                 Math.max(0, Duration.between(drainedFrom, lastPush).toMillis()) / 1000.0);
@@ -231,6 +239,8 @@ final class ChaosRun {
         row(md, runs, "pushes repeated (same message, same device)", f -> f.duplicates(), "%.0f", "");
         row(md, runs, "… of which shown twice (no shared collapse identity)", f -> f.visibleDuplicates(), "%.0f", "0");
         row(md, runs, "failover after kill -9 (s)", f -> f.failoverSeconds(), "%.1f", "≤ 10");
+        row(md, runs, "end-to-end p50 before the first fault (s)", f -> f.calmP50Seconds(), "%.2f", "");
+        row(md, runs, "end-to-end p99 before the first fault (s)", f -> f.calmP99Seconds(), "%.2f", "");
         row(md, runs, "end-to-end p50 (s)", f -> f.endToEndP50Seconds(), "%.2f", "");
         row(md, runs, "end-to-end p99 (s)", f -> f.endToEndP99Seconds(), "%.2f", "≤ 15");
         row(md, runs, "backlog drained after the last fault or POST (s)", f -> f.drainSeconds(), "%.1f", "≤ 10");
@@ -272,6 +282,8 @@ final class ChaosRun {
             long duplicates,
             long visibleDuplicates,
             double failoverSeconds,
+            double calmP50Seconds,
+            double calmP99Seconds,
             double endToEndP50Seconds,
             double endToEndP99Seconds,
             double drainSeconds) {}
