@@ -50,8 +50,7 @@ class OperationsEndpointsTests extends NotificationIntegrationTest {
         mvc.perform(get("/v3/api-docs"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.paths['/push-tokens'].post").exists())
-                .andExpect(
-                        jsonPath("$.paths['/push-tokens/{expoToken}'].delete").exists())
+                .andExpect(jsonPath("$.paths['/push-tokens'].delete").exists())
                 .andExpect(jsonPath("$.paths['/test-push-notification/{userId}'].post")
                         .exists());
     }
