@@ -6,8 +6,22 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.pushpipe.testsupport.TestTokens;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -20,6 +34,9 @@ class OperationsEndpointsTests extends IntegrationTest {
 
     @LocalServerPort
     int port;
+
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void healthReportsTheDatabaseAndTheOutboxBacklog() throws Exception {
@@ -54,6 +71,54 @@ class OperationsEndpointsTests extends IntegrationTest {
                     .containsPattern("pushpipe_outbox_publish_latency_seconds_count\\{[^}]*} [1-9]")
                     .contains("pushpipe_outbox_publish_latency_seconds_bucket");
         });
+    }
+
+    @Test
+    void anonymousHealthCallsAndScrapesNeverWaitForTheOutboxTable() throws Exception {
+        mvc.perform(get("/actuator/health")).andExpect(status().isOk());
+        HttpClient http = HttpClient.newHttpClient();
+        try (Connection locker = dataSource.getConnection()) {
+            locker.setAutoCommit(false);
+            try (Statement lock = locker.createStatement()) {
+                lock.execute("lock table outbox in access exclusive mode");
+            }
+            CompletableFuture<List<HttpResponse<String>>> calls = CompletableFuture.supplyAsync(() -> {
+                List<HttpResponse<String>> responses = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    responses.add(call(http, "/actuator/health", null));
+                }
+                responses.add(call(http, "/actuator/prometheus", TestTokens.serviceRole()));
+                return responses;
+            });
+            List<HttpResponse<String>> responses;
+            try {
+                responses = calls.get(30, TimeUnit.SECONDS);
+            } finally {
+                locker.rollback();
+            }
+
+            assertThat(responses.subList(0, 50)).allSatisfy(response -> {
+                assertThat(response.statusCode()).isIn(200, 503);
+                assertThat(response.body()).containsPattern("\"status\":\"(UP|DOWN)\"");
+                assertThat(response.body()).doesNotContain("components", "outbox", "pending");
+            });
+            assertThat(responses.get(50).body()).contains("pushpipe_outbox_backlog_events");
+        }
+    }
+
+    private HttpResponse<String> call(HttpClient http, String path, String bearer) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+        if (bearer != null) {
+            request.header("Authorization", bearer);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  * @param receipts when and how Expo's receipts are fetched
  * @param tokens when deactivating tokens stops and raises the alarm instead
  * @param retention how long delivery records are kept
+ * @param health how often the health components that need a query are measured
+ * @param dlt how dead letters are replayed
  */
 @Validated
 @ConfigurationProperties("pushpipe")
@@ -32,7 +34,9 @@ public record NotificationServiceProperties(
         @Valid @NotNull @DefaultValue Delivery delivery,
         @Valid @NotNull @DefaultValue Receipts receipts,
         @Valid @NotNull @DefaultValue Tokens tokens,
-        @Valid @NotNull @DefaultValue Retention retention) {
+        @Valid @NotNull @DefaultValue Retention retention,
+        @Valid @NotNull @DefaultValue Health health,
+        @Valid @NotNull @DefaultValue Dlt dlt) {
 
     /**
      * @param baseUrl Expo's origin; requests go to {@code <base-url>/--/api/v2/push/send}
@@ -143,6 +147,8 @@ public record NotificationServiceProperties(
      *     is treated as a false wave: tokens are quarantined instead and the alarm is raised
      * @param minWaveSize fewer deactivations than this in the window are never a wave
      * @param throttleDuration how long pushes to a device wait after a {@code MessageRateExceeded} receipt
+     * @param maxPerUser active tokens one user may have; registering one more deactivates that user's least
+     *     recently registered token (the old phone, usually)
      */
     public record Tokens(
             @NotNull @DefaultValue("1h") Duration deactivationWindow,
@@ -151,7 +157,8 @@ public record NotificationServiceProperties(
             double maxDeactivationShare,
 
             @Min(1) @DefaultValue("20") int minWaveSize,
-            @NotNull @DefaultValue("1m") Duration throttleDuration) {}
+            @NotNull @DefaultValue("1m") Duration throttleDuration,
+            @Min(1) @DefaultValue("10") int maxPerUser) {}
 
     /**
      * @param maxAge delivery records, dedup records and receipts older than this are purged
@@ -162,4 +169,18 @@ public record NotificationServiceProperties(
             @NotNull @DefaultValue("30d") Duration maxAge,
             @Min(1) @DefaultValue("5000") int batchSize,
             @NotNull @DefaultValue("1h") Duration interval) {}
+
+    /**
+     * @param refreshInterval how often the {@code tokenHygiene} and {@code receipts} health components and
+     *     their gauges are measured, in the background: a health call or a scrape reads the last measurement
+     *     and never queries the database itself
+     */
+    public record Health(@NotNull @DefaultValue("5s") Duration refreshInterval) {}
+
+    /**
+     * @param replayPageSize dead letters a replay checks, reads and sends at a time: bounds the memory one
+     *     replay holds and the size of each statement it runs
+     */
+    public record Dlt(
+            @Min(1) @Max(5000) @DefaultValue("500") int replayPageSize) {}
 }

@@ -49,8 +49,11 @@ class AuthorizationTests extends NotificationIntegrationTest {
                         .param("user_id", candidate.toString())
                         .header(HttpHeaders.AUTHORIZATION, TestTokens.user(intruder)))
                 .andExpect(status().isForbidden());
-        mvc.perform(delete("/push-tokens/{token}", phone).header(HttpHeaders.AUTHORIZATION, TestTokens.user(intruder)))
-                .andExpect(status().isForbidden());
+        mvc.perform(delete("/push-tokens")
+                        .header(HttpHeaders.AUTHORIZATION, TestTokens.user(intruder))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"expo_token\":\"" + phone + "\"}"))
+                .andExpect(status().isNotFound());
 
         assertThat(activeTokensOf(candidate)).isEqualTo(1);
         mvc.perform(get("/push-tokens")
@@ -58,7 +61,10 @@ class AuthorizationTests extends NotificationIntegrationTest {
                         .header(HttpHeaders.AUTHORIZATION, TestTokens.user(candidate)))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.length()").value(1));
-        mvc.perform(delete("/push-tokens/{token}", phone).header(HttpHeaders.AUTHORIZATION, TestTokens.user(candidate)))
+        mvc.perform(delete("/push-tokens")
+                        .header(HttpHeaders.AUTHORIZATION, TestTokens.user(candidate))
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"expo_token\":\"" + phone + "\"}"))
                 .andExpect(status().isNoContent());
         assertThat(activeTokensOf(candidate)).isZero();
     }

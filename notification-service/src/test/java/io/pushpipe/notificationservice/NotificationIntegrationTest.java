@@ -39,7 +39,8 @@ import org.springframework.test.web.servlet.MockMvc;
             "pushpipe.expo.circuit-breaker.half-open-calls=1",
             "pushpipe.delivery.retry-delay=200ms",
             "pushpipe.receipts.poll-interval=1h",
-            "pushpipe.retention.interval=1h"
+            "pushpipe.retention.interval=1h",
+            "pushpipe.health.refresh-interval=500ms"
         })
 @AutoConfigureMockMvc
 @Import(ServiceRoleByDefault.class)

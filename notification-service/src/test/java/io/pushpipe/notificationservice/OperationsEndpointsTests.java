@@ -6,9 +6,24 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.pushpipe.testsupport.TestTokens;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.servlet.MockMvc;
 
 class OperationsEndpointsTests extends NotificationIntegrationTest {
@@ -16,8 +31,31 @@ class OperationsEndpointsTests extends NotificationIntegrationTest {
     @Autowired
     MockMvc mvc;
 
+    @Autowired
+    DataSource dataSource;
+
+    @LocalServerPort
+    int port;
+
+    private HttpResponse<String> call(HttpClient http, String path, String bearer) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path));
+        if (bearer != null) {
+            request.header("Authorization", bearer);
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void healthReportsTheDatabaseAndTheExpoCircuit() throws Exception {
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> mvc.perform(get("/actuator/health")).andExpect(status().isOk()));
         mvc.perform(get("/actuator/health"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.components.db.status").value("UP"))
@@ -26,6 +64,41 @@ class OperationsEndpointsTests extends NotificationIntegrationTest {
         mvc.perform(get("/actuator/health/readiness"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.components.expo").doesNotExist());
+    }
+
+    @Test
+    void anonymousHealthCallsAndScrapesNeverWaitForTheTokenAndDeliveryTables() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        try (Connection locker = dataSource.getConnection()) {
+            locker.setAutoCommit(false);
+            try (Statement lock = locker.createStatement()) {
+                lock.execute("lock table push_tokens, deliveries in access exclusive mode");
+            }
+            CompletableFuture<List<HttpResponse<String>>> calls = CompletableFuture.supplyAsync(() -> {
+                List<HttpResponse<String>> responses = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    responses.add(call(http, "/actuator/health", null));
+                }
+                responses.add(call(http, "/actuator/prometheus", TestTokens.serviceRole()));
+                responses.add(call(http, "/actuator/health", TestTokens.serviceRole()));
+                return responses;
+            });
+            List<HttpResponse<String>> responses;
+            try {
+                responses = calls.get(30, TimeUnit.SECONDS);
+            } finally {
+                locker.rollback();
+            }
+
+            List<HttpResponse<String>> anonymous = responses.subList(0, 50);
+            assertThat(anonymous).allSatisfy(response -> {
+                assertThat(response.statusCode()).isIn(200, 503);
+                assertThat(response.body()).containsPattern("\"status\":\"(UP|DOWN)\"");
+                assertThat(response.body()).doesNotContain("components", "tokenHygiene", "receipts");
+            });
+            assertThat(responses.get(50).body()).contains("pushpipe_tokens_quarantined");
+            assertThat(responses.get(51).body()).contains("tokenHygiene", "receipts");
+        }
     }
 
     @Test
@@ -50,8 +123,7 @@ class OperationsEndpointsTests extends NotificationIntegrationTest {
         mvc.perform(get("/v3/api-docs"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.paths['/push-tokens'].post").exists())
-                .andExpect(
-                        jsonPath("$.paths['/push-tokens/{expoToken}'].delete").exists())
+                .andExpect(jsonPath("$.paths['/push-tokens'].delete").exists())
                 .andExpect(jsonPath("$.paths['/test-push-notification/{userId}'].post")
                         .exists());
     }

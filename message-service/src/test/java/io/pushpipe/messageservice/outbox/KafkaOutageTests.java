@@ -93,7 +93,11 @@ class KafkaOutageTests {
                                 .query(Long.class)
                                 .single()
                         > 0);
-        assertThat(outboxHealth()).contains("\"status\":\"DOWN\"").contains("\"pending\":60");
+        // the health component reports a measurement at most a couple of seconds old
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(outboxHealth())
+                        .contains("\"status\":\"DOWN\"")
+                        .contains("\"pending\":60"));
 
         broker.startup();
         await().atMost(Duration.ofSeconds(60)).until(() -> pendingEvents() == 0);
@@ -114,7 +118,9 @@ class KafkaOutageTests {
                         LinkedHashMap::new,
                         Collectors.mapping(MessageSent::messageId, Collectors.toList())));
         assertThat(published).isEqualTo(sent);
-        assertThat(outboxHealth()).contains("\"status\":\"UP\"").contains("\"pending\":0");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() ->
+                        assertThat(outboxHealth()).contains("\"status\":\"UP\"").contains("\"pending\":0"));
     }
 
     private long pendingEvents() {

@@ -98,6 +98,30 @@ public class DeliveryLedger implements RetainedTable {
             where receipt_error in (:errors) and receipt_checked_at > :since
             """;
 
+    /** Keyset-paged, read through {@code deliveries_not_registered_idx}. */
+    private static final String NOT_REGISTERED_BETWEEN = """
+            select event_id, expo_token, user_id, created_at, updated_at
+            from deliveries
+            where (error_code = 'DeviceNotRegistered' or receipt_error = 'DeviceNotRegistered')
+              and updated_at >= :since and updated_at <= :until
+              and (updated_at, event_id, expo_token) > (:afterTime, :afterEvent, :afterToken)
+            order by updated_at, event_id, expo_token
+            limit :limit
+            """;
+
+    /** The push is to be sent again: no ticket, no receipt, not finished. */
+    private static final String REOPEN_DELIVERY = """
+            update deliveries
+            set status = 'retry', error_code = 'DeviceNotRegistered', ticket_id = null, sent_at = null,
+                receipt_status = null, receipt_error = null, receipt_message = null, receipt_checked_at = null,
+                receipt_claimed_until = null, updated_at = now()
+            where event_id = :eventId and expo_token = :token
+            """;
+
+    private static final String REOPEN_EVENT = """
+            delete from processed_events where event_id = :eventId
+            """;
+
     private static final String DELIVERIES_OF_MESSAGE = """
             select expo_token, status, error_code, error_message, receipt_status, receipt_error, receipt_message,
                    sent_at, receipt_checked_at, created_at, updated_at, attempts
@@ -236,6 +260,52 @@ public class DeliveryLedger implements RetainedTable {
                 .single();
     }
 
+    /**
+     * Pushes Expo answered {@code DeviceNotRegistered} (when sent, or in their receipt), last written between
+     * {@code since} and {@code until}, in pages: the {@code limit} following {@code after} (null for the first).
+     */
+    public List<NotRegisteredPush> notRegisteredBetween(
+            Instant since, Instant until, NotRegisteredPush after, int limit) {
+        return jdbc.sql(NOT_REGISTERED_BETWEEN)
+                .param("since", Timestamp.from(since))
+                .param("until", Timestamp.from(until))
+                .param("afterTime", Timestamp.from(after == null ? Instant.EPOCH : after.lastWrittenAt()))
+                .param("afterEvent", after == null ? new UUID(Long.MIN_VALUE, Long.MIN_VALUE) : after.eventId())
+                .param("afterToken", after == null ? "" : after.expoToken())
+                .param("limit", limit)
+                .query((rs, row) -> new NotRegisteredPush(
+                        rs.getObject("event_id", UUID.class),
+                        rs.getString("expo_token"),
+                        rs.getObject("user_id", UUID.class),
+                        instant(rs, "created_at"),
+                        rs.getObject("updated_at", OffsetDateTime.class).toInstant()))
+                .list();
+    }
+
+    /**
+     * Makes these pushes unfinished again, and their events unhandled, so that when the events come by again
+     * exactly these devices get them (devices that accepted them are still skipped).
+     */
+    public void reopen(Collection<NotRegisteredPush> pushes) {
+        if (pushes.isEmpty()) {
+            return;
+        }
+        batches.batchUpdate(
+                REOPEN_DELIVERY,
+                pushes.stream()
+                        .map(p -> new MapSqlParameterSource()
+                                .addValue("eventId", p.eventId())
+                                .addValue("token", p.expoToken()))
+                        .toArray(SqlParameterSource[]::new));
+        batches.batchUpdate(
+                REOPEN_EVENT,
+                pushes.stream()
+                        .map(NotRegisteredPush::eventId)
+                        .distinct()
+                        .map(id -> new MapSqlParameterSource().addValue("eventId", id))
+                        .toArray(SqlParameterSource[]::new));
+    }
+
     /** Every device's delivery of one message, oldest first. */
     List<DeviceDelivery> deliveriesOfMessage(UUID messageId) {
         return jdbc.sql(DELIVERIES_OF_MESSAGE)
@@ -270,6 +340,16 @@ public class DeliveryLedger implements RetainedTable {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
+
+    /**
+     * A push Expo answered {@code DeviceNotRegistered}.
+     *
+     * @param userId the event's receiver, which is the event's record key
+     * @param firstTriedAt when the push was first sent
+     * @param lastWrittenAt when its row was last written
+     */
+    public record NotRegisteredPush(
+            UUID eventId, String expoToken, UUID userId, Instant firstTriedAt, Instant lastWrittenAt) {}
 
     /** An accepted push waiting for its receipt. */
     public record Ticket(UUID eventId, String token, String ticketId, Instant sentAt) {}

@@ -1,6 +1,7 @@
 package io.pushpipe.notificationservice.dlt;
 
 import io.pushpipe.common.EventHeaders;
+import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.dlt.DeadLetterReader.Position;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
@@ -30,6 +32,11 @@ import org.springframework.stereotype.Component;
  * kafka_dlt-*} ones and pushpipe's reason, plus {@code pushpipe-replayed-at} and {@code
  * pushpipe-replayed-from}. Replayed events take the normal delivery path, whose ledger makes sure no device
  * gets a push it already got. A record already replayed is skipped unless forced.
+ *
+ * <p>The selection is worked through in pages of {@code pushpipe.dlt.replay-page-size}: each page is checked
+ * against {@code dlt_replays}, read back with its payloads, sent and recorded before the next, so a replay
+ * of tens of thousands of dead letters holds one page of payloads at a time and no statement grows with
+ * the selection.
  */
 @Component
 class DeadLetterReplayer {
@@ -43,11 +50,23 @@ class DeadLetterReplayer {
     private final ReplayLedger ledger;
     private final KafkaTemplate<String, byte[]> kafka;
     private final Clock clock = Clock.systemUTC();
+    private final int pageSize;
 
-    DeadLetterReplayer(DeadLetterReader reader, ReplayLedger ledger, KafkaTemplate<String, byte[]> kafka) {
+    @Autowired
+    DeadLetterReplayer(
+            DeadLetterReader reader,
+            ReplayLedger ledger,
+            KafkaTemplate<String, byte[]> kafka,
+            NotificationServiceProperties properties) {
+        this(reader, ledger, kafka, properties.dlt().replayPageSize());
+    }
+
+    DeadLetterReplayer(
+            DeadLetterReader reader, ReplayLedger ledger, KafkaTemplate<String, byte[]> kafka, int pageSize) {
         this.reader = reader;
         this.ledger = ledger;
         this.kafka = kafka;
+        this.pageSize = pageSize;
     }
 
     /** Replays the records the request selects: by partition and offset, by event id, or by filter. */
@@ -78,8 +97,18 @@ class DeadLetterReplayer {
 
     private ReplayResult replay(
             List<DeadLetter> selected, List<ReplayResult.Item> missing, boolean dryRun, boolean force, String caller) {
-        Set<String> replayedBefore = ledger.replayed(selected);
         List<ReplayResult.Item> items = new ArrayList<>(missing);
+        for (int from = 0; from < selected.size(); from += pageSize) {
+            items.addAll(replayPage(
+                    selected.subList(from, Math.min(selected.size(), from + pageSize)), dryRun, force, caller));
+        }
+        return ReplayResult.of(dryRun, items);
+    }
+
+    private List<ReplayResult.Item> replayPage(
+            List<DeadLetter> selected, boolean dryRun, boolean force, String caller) {
+        Set<String> replayedBefore = ledger.replayed(selected);
+        List<ReplayResult.Item> items = new ArrayList<>();
         List<DeadLetter> toSend = new ArrayList<>();
         for (DeadLetter record : selected) {
             boolean replayed = replayedBefore.contains(ReplayLedger.key(record));
@@ -94,7 +123,7 @@ class DeadLetterReplayer {
             }
         }
         items.addAll(republish(toSend, replayedBefore, caller));
-        return ReplayResult.of(dryRun, items);
+        return items;
     }
 
     /**

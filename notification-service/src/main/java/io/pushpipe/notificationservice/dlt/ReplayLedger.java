@@ -35,6 +35,9 @@ class ReplayLedger implements RetainedTable {
             values (:partition, :offset, :eventId, :topic, :targetPartition, :targetOffset, :forced, :by)
             """;
 
+    /** Records one {@link #replayed} query asks about: two bind parameters each. */
+    static final int RECORDS_PER_QUERY = 1000;
+
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate batches;
 
@@ -43,19 +46,22 @@ class ReplayLedger implements RetainedTable {
         this.batches = batches;
     }
 
-    /** Which of these dead letters were replayed before, as {@code partition:offset} keys, in one query. */
+    /**
+     * Which of these dead letters were replayed before, as {@code partition:offset} keys: one query per
+     * {@link #RECORDS_PER_QUERY} records, so that no statement outgrows PostgreSQL's 65,535 bind parameters.
+     */
     Set<String> replayed(Collection<DeadLetter> records) {
-        if (records.isEmpty()) {
-            return Set.of();
+        Set<String> replayed = new HashSet<>();
+        List<Object[]> keys = records.stream()
+                .map(r -> new Object[] {r.partition(), r.offset()})
+                .toList();
+        for (int from = 0; from < keys.size(); from += RECORDS_PER_QUERY) {
+            replayed.addAll(jdbc.sql(REPLAYED)
+                    .param("records", keys.subList(from, Math.min(keys.size(), from + RECORDS_PER_QUERY)))
+                    .query((rs, row) -> rs.getInt("dlt_partition") + ":" + rs.getLong("dlt_offset"))
+                    .list());
         }
-        return new HashSet<>(jdbc.sql(REPLAYED)
-                .param(
-                        "records",
-                        records.stream()
-                                .map(r -> new Object[] {r.partition(), r.offset()})
-                                .toList())
-                .query((rs, row) -> rs.getInt("dlt_partition") + ":" + rs.getLong("dlt_offset"))
-                .list());
+        return replayed;
     }
 
     /** Records replays in one batch. */

@@ -4,6 +4,7 @@ import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.retry.Retry;
+import io.pushpipe.notificationservice.token.ExpoTokens;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -114,12 +115,19 @@ public class ExpoPushClient {
             if (ExpoError.of(e.code()) == ExpoError.TOO_MANY_EXPERIENCE_IDS && request.size() > 1) {
                 return sendPerProject(request, e.details(), deadline);
             }
-            log.error("Expo rejected a request of {} messages: {} {}", request.size(), e.code(), e.getMessage());
+            log.error(
+                    "Expo rejected a request of {} messages: {} {}",
+                    request.size(),
+                    e.code(),
+                    ExpoTokens.maskWithin(e.getMessage()));
             return failAll(request, e.code(), e.getMessage());
         } catch (CallNotPermittedException e) {
             return failAll(request, ExpoError.CIRCUIT_OPEN.code(), "the Expo circuit breaker is open");
         } catch (ExpoUnavailableException e) {
-            log.warn("Expo unavailable for a request of {} messages: {}", request.size(), e.getMessage());
+            log.warn(
+                    "Expo unavailable for a request of {} messages: {}",
+                    request.size(),
+                    ExpoTokens.maskWithin(e.getMessage()));
             return failAll(request, ExpoError.EXPO_UNAVAILABLE.code(), e.getMessage());
         }
     }

@@ -1,5 +1,7 @@
 package io.pushpipe.notificationservice.expo;
 
+import io.pushpipe.notificationservice.token.ExpoTokens;
+
 /** What became of one {@link ExpoPushMessage}. */
 public sealed interface PushResult {
 
@@ -12,9 +14,14 @@ public sealed interface PushResult {
      * @param errorCode Expo's ticket or request error ({@code DeviceNotRegistered}, {@code UNAUTHORIZED},
      *     ...) or one of the client's own codes ({@code CIRCUIT_OPEN}, {@code NOT_SENT}, {@code EXPO_UNAVAILABLE}), as stored
      *     in the delivery ledger
-     * @param message what Expo or the client said
+     * @param message what Expo or the client said, with any token in it masked: it reaches logs, the
+     *     ledger and API answers
      */
     record Failed(String errorCode, String message) implements PushResult {
+
+        public Failed {
+            message = ExpoTokens.maskWithin(message);
+        }
 
         /** What the failure means for pushpipe. */
         public ExpoError error() {

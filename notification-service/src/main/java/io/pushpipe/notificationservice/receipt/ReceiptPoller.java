@@ -35,6 +35,10 @@ import org.springframework.stereotype.Component;
  * <p>{@code DeviceNotRegistered} receipts go through {@link TokenHygiene}; {@code MessageRateExceeded}
  * throttles that device for {@code pushpipe.tokens.throttle-duration}; {@code InvalidCredentials} and
  * {@code MismatchSenderId} turn the {@code receipts} health component DOWN for an hour.
+ *
+ * <p>The health component and the oldest-ticket gauge read a measurement taken in the background every
+ * {@code pushpipe.health.refresh-interval} (and after each poll), from partial indexes; a health call or a
+ * scrape never queries {@code deliveries} itself.
  */
 @Component("receipts") // the name of its health component
 public class ReceiptPoller implements HealthIndicator {
@@ -49,6 +53,7 @@ public class ReceiptPoller implements HealthIndicator {
     private final Duration throttleDuration;
     private final MeterRegistry meters;
     private final Clock clock = Clock.systemUTC();
+    private volatile Measurement last;
 
     ReceiptPoller(
             DeliveryLedger ledger,
@@ -67,7 +72,9 @@ public class ReceiptPoller implements HealthIndicator {
         Gauge.builder(
                         "pushpipe.receipts.oldest.unchecked.age",
                         this,
-                        poller -> poller.oldestUncheckedAge().toMillis() / 1000.0)
+                        poller -> poller.measurement()
+                                .map(m -> m.oldestUncheckedAge().toMillis() / 1000.0)
+                                .orElse(0.0))
                 .description("Age of the oldest accepted push whose receipt has not been checked")
                 .baseUnit("seconds")
                 .register(meters);
@@ -91,18 +98,44 @@ public class ReceiptPoller implements HealthIndicator {
      */
     public int pollOnce(Instant now) {
         int answered = 0;
-        while (true) {
-            List<Ticket> claimed = claim(now);
-            if (claimed.isEmpty()) {
-                return answered;
+        try {
+            while (true) {
+                List<Ticket> claimed = claim(now);
+                if (claimed.isEmpty()) {
+                    return answered;
+                }
+                Map<String, Receipt> receipts =
+                        expo.of(claimed.stream().map(Ticket::ticketId).toList());
+                answered += record(claimed, receipts, now);
+                if (claimed.size() < settings.batchSize()) {
+                    return answered;
+                }
             }
-            Map<String, Receipt> receipts =
-                    expo.of(claimed.stream().map(Ticket::ticketId).toList());
-            answered += record(claimed, receipts, now);
-            if (claimed.size() < settings.batchSize()) {
-                return answered;
+        } finally {
+            if (answered > 0) {
+                measure();
             }
         }
+    }
+
+    /** Measures what the health component and the gauge report. */
+    @Scheduled(initialDelay = 0, fixedDelayString = "${pushpipe.health.refresh-interval:5s}")
+    void measure() {
+        try {
+            Instant now = clock.instant();
+            long credentialErrors = ledger.receiptErrorsSince(
+                    ExpoError.codesFor(DeadLetterReason.INVALID_CREDENTIALS), now.minus(Duration.ofHours(1)));
+            Duration oldest = ledger.oldestUncheckedTicket()
+                    .map(sent -> Duration.between(sent, now))
+                    .orElse(Duration.ZERO);
+            last = new Measurement(credentialErrors, oldest, now);
+        } catch (RuntimeException e) {
+            log.warn("Receipt health not measured this time: {}", e.getMessage());
+        }
+    }
+
+    private java.util.Optional<Measurement> measurement() {
+        return java.util.Optional.ofNullable(last);
     }
 
     private List<Ticket> claim(Instant now) {
@@ -162,22 +195,24 @@ public class ReceiptPoller implements HealthIndicator {
                 .increment();
     }
 
-    Duration oldestUncheckedAge() {
-        return ledger.oldestUncheckedTicket()
-                .map(oldest -> Duration.between(oldest, clock.instant()))
-                .orElse(Duration.ZERO);
-    }
-
-    /** DOWN for an hour after a receipt said the app's push credentials are wrong: nothing reaches phones. */
+    /**
+     * DOWN for an hour after a receipt said the app's push credentials are wrong: nothing reaches phones.
+     * UNKNOWN until the first measurement.
+     */
     @Override
     public Health health() {
-        long credentialErrors = ledger.receiptErrorsSince(
-                ExpoError.codesFor(DeadLetterReason.INVALID_CREDENTIALS),
-                clock.instant().minus(Duration.ofHours(1)));
-        return (credentialErrors > 0 ? Health.down() : Health.up())
-                .withDetail("credentialErrorsLastHour", credentialErrors)
-                .withDetail(
-                        "oldestUncheckedTicketAgeSeconds", oldestUncheckedAge().toSeconds())
-                .build();
+        return measurement()
+                .map(m -> (m.credentialErrors() > 0 ? Health.down() : Health.up())
+                        .withDetail("credentialErrorsLastHour", m.credentialErrors())
+                        .withDetail(
+                                "oldestUncheckedTicketAgeSeconds",
+                                m.oldestUncheckedAge().toSeconds())
+                        .withDetail("measuredAt", m.at().toString())
+                        .build())
+                .orElseGet(() ->
+                        Health.unknown().withDetail("measuredAt", "not yet").build());
     }
+
+    /** Credential errors in receipts of the last hour, and the oldest unchecked ticket's age, at {@code at}. */
+    private record Measurement(long credentialErrors, Duration oldestUncheckedAge, Instant at) {}
 }

@@ -28,12 +28,22 @@ class QuarantineController {
         return Map.of("quarantined", hygiene.quarantined());
     }
 
-    @Operation(summary = "End the quarantine: deactivate the held tokens (Expo was right) or restore them")
+    @Operation(
+            summary = "End the quarantine: deactivate the held tokens (Expo was right) or restore them",
+            description = "restore also sends again every push the wave made fail to the devices active now;"
+                    + " resent_events counts the events published again, events_not_found those message-sent no"
+                    + " longer holds. Tokens registered again since the wave began left the quarantine then:"
+                    + " deactivate leaves them alone.")
     @PostMapping("/release")
     Map<String, Object> release(@Parameter(description = "deactivate or restore") @RequestParam String action) {
         if (!action.equals("deactivate") && !action.equals("restore")) {
             throw new InvalidFieldException("action", "must be deactivate or restore");
         }
-        return Map.of("action", action, "released", hygiene.release(action.equals("deactivate")));
+        TokenHygiene.Release release = hygiene.release(action.equals("deactivate"));
+        return Map.of(
+                "action", action,
+                "released", release.released(),
+                "resent_events", release.resent().resent(),
+                "events_not_found", release.resent().notFound());
     }
 }

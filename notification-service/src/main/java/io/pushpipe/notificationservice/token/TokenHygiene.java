@@ -5,13 +5,18 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.expo.ExpoError;
+import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Collection;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -20,7 +25,13 @@ import org.springframework.stereotype.Component;
  * Past {@code pushpipe.tokens.max-deactivation-share} of the active tokens within the window (and at least
  * {@code min-wave-size}), tokens are quarantined instead: they stay active, the {@code tokenHygiene}
  * health component goes DOWN, and every further deactivation is held back until a person deactivates or
- * restores them ({@code POST /admin/tokens/quarantine/release}).
+ * restores them ({@code POST /admin/tokens/quarantine/release}). A token its app registers again leaves
+ * the quarantine: it is alive. Restoring also sends again what the wave made fail ({@link WaveRedelivery}).
+ *
+ * <p>The number of active tokens and of held ones (the health component, the gauge, the guard's share) is
+ * measured in the background every {@code pushpipe.health.refresh-interval}: a health call, a scrape or a
+ * batch never counts the table. A batch with {@code DeviceNotRegistered} answers runs only the two exact
+ * counts the guard needs, both read from partial indexes.
  */
 @Component
 public class TokenHygiene implements HealthIndicator {
@@ -29,16 +40,25 @@ public class TokenHygiene implements HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(TokenHygiene.class);
 
-    private static final String COUNTS = """
-            select count(*) filter (where deactivation_reason = 'DeviceNotRegistered'
-                                    and deactivated_at > :since) as recent,
-                   count(*) filter (where active) as active,
-                   count(*) filter (where active and quarantined_at is not null) as held
-            from push_tokens
+    /** Through {@code push_tokens_user_id_idx} (active) and {@code push_tokens_quarantined_idx}. */
+    private static final String MEASURE = """
+            select (select count(*) from push_tokens where active) as active,
+                   (select count(*) from push_tokens where quarantined_at is not null and active) as held
+            """;
+
+    /** Through {@code push_tokens_not_registered_idx} and {@code push_tokens_quarantined_idx}. */
+    private static final String GUARD = """
+            select (select count(*) from push_tokens
+                    where deactivation_reason = 'DeviceNotRegistered' and deactivated_at > :since) as recent,
+                   exists (select 1 from push_tokens where quarantined_at is not null and active) as held
             """;
 
     private static final String QUARANTINED = """
-            select count(*) from push_tokens where active and quarantined_at is not null
+            select count(*) from push_tokens where quarantined_at is not null and active
+            """;
+
+    private static final String WAVE_STARTED = """
+            select min(quarantined_at) from push_tokens where quarantined_at is not null and active
             """;
 
     private static final String QUARANTINE = """
@@ -51,7 +71,7 @@ public class TokenHygiene implements HealthIndicator {
             update push_tokens
             set active = false, deactivated_at = now(), deactivation_reason = 'DeviceNotRegistered',
                 quarantined_at = null, quarantine_reason = null
-            where active and quarantined_at is not null
+            where quarantined_at is not null and active
             """;
 
     private static final String RELEASE_BY_RESTORING = """
@@ -60,19 +80,41 @@ public class TokenHygiene implements HealthIndicator {
 
     private final JdbcClient jdbc;
     private final TokenRegistry registry;
+    private final WaveRedelivery redelivery;
     private final NotificationServiceProperties.Tokens settings;
     private final Clock clock = Clock.systemUTC();
     private final MeterRegistry meters;
+    private volatile Measurement last;
 
     TokenHygiene(
-            JdbcClient jdbc, TokenRegistry registry, NotificationServiceProperties properties, MeterRegistry meters) {
+            JdbcClient jdbc,
+            TokenRegistry registry,
+            WaveRedelivery redelivery,
+            NotificationServiceProperties properties,
+            MeterRegistry meters) {
         this.jdbc = jdbc;
         this.registry = registry;
+        this.redelivery = redelivery;
         this.settings = properties.tokens();
         this.meters = meters;
-        Gauge.builder("pushpipe.tokens.quarantined", this, TokenHygiene::quarantined)
+        Gauge.builder(
+                        "pushpipe.tokens.quarantined",
+                        this,
+                        hygiene -> hygiene.measurement().map(Measurement::held).orElse(0L))
                 .description("Tokens held back from deactivation by the wave guard, waiting for a person")
                 .register(meters);
+    }
+
+    /** Measures the active and held tokens, for the health component, the gauge and the guard. */
+    @Scheduled(initialDelay = 0, fixedDelayString = "${pushpipe.health.refresh-interval:5s}")
+    void measure() {
+        try {
+            last = jdbc.sql(MEASURE)
+                    .query((rs, row) -> new Measurement(rs.getLong("active"), rs.getLong("held"), clock.instant()))
+                    .single();
+        } catch (RuntimeException e) {
+            log.warn("Token counts not measured this time: {}", e.getMessage());
+        }
     }
 
     /**
@@ -84,28 +126,27 @@ public class TokenHygiene implements HealthIndicator {
         if (tokens.isEmpty()) {
             return 0;
         }
-        Counts counts = jdbc.sql(COUNTS)
-                .param("since", java.sql.Timestamp.from(clock.instant().minus(settings.deactivationWindow())))
-                .query((rs, row) -> new Counts(rs.getLong("recent"), rs.getLong("active"), rs.getLong("held")))
+        Guard guard = jdbc.sql(GUARD)
+                .param("since", Timestamp.from(clock.instant().minus(settings.deactivationWindow())))
+                .query((rs, row) -> new Guard(rs.getLong("recent"), rs.getBoolean("held")))
                 .single();
-        long recent = counts.recent();
-        long active = counts.active();
-        long held = counts.held();
+        long active = measured().active();
         long allowed = Math.max(settings.minWaveSize(), (long) Math.ceil(active * settings.maxDeactivationShare()));
-        if (held > 0 || recent + tokens.size() > allowed) {
+        if (guard.held() || guard.recent() + tokens.size() > allowed) {
             int quarantined = jdbc.sql(QUARANTINE)
                     .param("reason", NOT_REGISTERED)
                     .param("tokens", tokens)
                     .update();
+            Measurement before = measured();
+            last = new Measurement(before.active(), before.held() + quarantined, before.at());
             log.error(
                     "🚨 Token clean-up stopped: {} DeviceNotRegistered in {} against {} active tokens (allowed {});"
-                            + " {} more tokens quarantined, {} held in all. Check Expo, then release them.",
-                    recent + tokens.size(),
+                            + " {} more tokens quarantined. Check Expo, then release them.",
+                    guard.recent() + tokens.size(),
                     settings.deactivationWindow(),
                     active,
                     allowed,
-                    quarantined,
-                    held + quarantined);
+                    quarantined);
             return 0;
         }
         int deactivated = registry.deactivate(tokens, NOT_REGISTERED);
@@ -119,27 +160,72 @@ public class TokenHygiene implements HealthIndicator {
         return deactivated;
     }
 
+    /** How many tokens are held right now, counted exactly (for operators, not for probes). */
     long quarantined() {
         return jdbc.sql(QUARANTINED).query(Long.class).single();
     }
 
-    /** Ends the quarantine: the held tokens are deactivated after all, or restored as they were. */
-    int release(boolean deactivate) {
+    /**
+     * Ends the quarantine. Deactivating: the held tokens are deactivated after all (Expo was right); tokens
+     * registered again since left the quarantine then and stay. Restoring: the held tokens stay, and every push
+     * the wave made fail is sent again to the devices that are active now ({@link WaveRedelivery}).
+     */
+    Release release(boolean deactivate) {
+        WaveRedelivery.Outcome resent = WaveRedelivery.Outcome.NONE;
+        if (!deactivate) {
+            Optional<Instant> waveStarted = jdbc.sql(WAVE_STARTED)
+                    .query(OffsetDateTime.class)
+                    .optional()
+                    .map(OffsetDateTime::toInstant);
+            if (waveStarted.isPresent()) {
+                resent = redelivery.resendSince(waveStarted.get());
+            }
+        }
         int released = jdbc.sql(deactivate ? RELEASE_BY_DEACTIVATING : RELEASE_BY_RESTORING)
                 .update();
-        log.warn("Token quarantine released: {} tokens {}", released, deactivate ? "deactivated" : "restored");
-        return released;
+        measure();
+        log.warn(
+                "Token quarantine released: {} tokens {}; {} events sent again, {} not found in message-sent",
+                released,
+                deactivate ? "deactivated" : "restored",
+                resent.resent(),
+                resent.notFound());
+        return new Release(released, resent);
+    }
+
+    /** The last measurement; if there has been none yet, measured now. */
+    private Measurement measured() {
+        Measurement measurement = last;
+        if (measurement == null) {
+            measure();
+            measurement = last;
+        }
+        return measurement == null ? new Measurement(0, 0, clock.instant()) : measurement;
+    }
+
+    private Optional<Measurement> measurement() {
+        return Optional.ofNullable(last);
     }
 
     @Override
     public Health health() {
-        long held = quarantined();
-        return (held > 0 ? Health.down() : Health.up())
-                .withDetail("quarantinedTokens", held)
-                .withDetail("maxDeactivationShare", settings.maxDeactivationShare())
-                .build();
+        return measurement()
+                .map(m -> (m.held() > 0 ? Health.down() : Health.up())
+                        .withDetail("quarantinedTokens", m.held())
+                        .withDetail("activeTokens", m.active())
+                        .withDetail("maxDeactivationShare", settings.maxDeactivationShare())
+                        .withDetail("measuredAt", m.at().toString())
+                        .build())
+                .orElseGet(() ->
+                        Health.unknown().withDetail("measuredAt", "not yet").build());
     }
 
-    /** Deactivations within the window, active tokens and quarantined ones, read in one query. */
-    private record Counts(long recent, long active, long held) {}
+    /** Active tokens and held ones, as measured at {@code at}. */
+    private record Measurement(long active, long held, Instant at) {}
+
+    /** Deactivations within the window, and whether a quarantine is on. */
+    private record Guard(long recent, boolean held) {}
+
+    /** What a release did. */
+    record Release(int released, WaveRedelivery.Outcome resent) {}
 }

@@ -1,5 +1,6 @@
 package io.pushpipe.notificationservice.token;
 
+import io.pushpipe.notificationservice.NotificationServiceProperties;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The {@code push_tokens} table: which devices receive which user's notifications. */
 @Component
@@ -22,6 +24,11 @@ public class TokenRegistry {
             deactivation_reason, throttled_until
             """;
 
+    /**
+     * New, re-registered by its user, or moved to this user: a token moves only when its current owner's row
+     * is inactive (they signed out, or Expo said it is gone) or the caller may take it over; otherwise no row
+     * comes back. A re-registration ends a quarantine: the app just proved the token alive.
+     */
     private static final String REGISTER = """
             insert into push_tokens (user_id, expo_token, platform)
             values (:userId, :token, :platform)
@@ -31,15 +38,51 @@ public class TokenRegistry {
                 active = true,
                 last_registered_at = now(),
                 deactivated_at = null,
-                deactivation_reason = null
+                deactivation_reason = null,
+                quarantined_at = null,
+                quarantine_reason = null
+            where push_tokens.user_id = excluded.user_id or not push_tokens.active or :takeOver
             returning (xmax = 0) as inserted,
             """ + COLUMNS;
+
+    /** Serialises registrations of one user, so that two at once cannot both stay within the quota. */
+    private static final String LOCK_USER = "select pg_advisory_xact_lock(:key)";
+
+    /** Beyond the quota: the user's other active tokens, least recently registered first, are deactivated. */
+    private static final String ENFORCE_QUOTA = """
+            update push_tokens
+            set active = false, deactivated_at = now(), deactivation_reason = :reason
+            where id in (
+                select id from push_tokens
+                where user_id = :userId and active and expo_token <> :token
+                order by last_registered_at desc, id desc
+                offset :keep)
+            returning
+            """ + COLUMNS;
+
+    private static final String UNREGISTER = """
+            with target as (
+                select id, active from push_tokens
+                where expo_token = :token and (cast(:userId as uuid) is null or user_id = cast(:userId as uuid))
+            ), deactivated as (
+                update push_tokens p
+                set active = false, deactivated_at = now(), deactivation_reason = :reason
+                from target
+                where p.id = target.id and target.active
+                returning p.id
+            )
+            select (select count(*) from target) as found, (select count(*) from deactivated) as deactivated
+            """;
 
     private static final String ACTIVE_TOKENS_OF_USERS = """
             select user_id, expo_token, coalesce(throttled_until > now(), false) as throttled
             from push_tokens
             where active and user_id in (:userIds)
             order by id
+            """;
+
+    private static final String ACTIVE_AMONG = """
+            select expo_token from push_tokens where active and expo_token in (:tokens)
             """;
 
     private static final String THROTTLE = """
@@ -58,23 +101,64 @@ public class TokenRegistry {
             where active and expo_token in (:tokens)
             """;
 
-    private final JdbcClient jdbc;
+    /** Why a token stopped being active when its user registered more than the quota allows. */
+    static final String REPLACED = "device_quota";
 
-    TokenRegistry(JdbcClient jdbc) {
+    static final String SIGNED_OUT = "signed_out";
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate transactions;
+    private final int maxPerUser;
+
+    TokenRegistry(JdbcClient jdbc, TransactionTemplate transactions, NotificationServiceProperties properties) {
         this.jdbc = jdbc;
+        this.transactions = transactions;
+        this.maxPerUser = properties.tokens().maxPerUser();
     }
 
     /**
-     * Registers the token for the user: new, moved from another user, or re-activated.
+     * Registers the token for the user: new, re-activated, or moved from another user whose token is no longer
+     * active (or from anyone when {@code takeOver}). When the user then has more active tokens than {@code
+     * pushpipe.tokens.max-per-user}, the least recently registered others are deactivated.
      *
-     * @return the token, and whether it was new
+     * @return the token, whether it was new, and the tokens it replaced; empty when another user holds the
+     *     token actively and {@code takeOver} is false
      */
-    Registration register(UUID userId, String expoToken, String platform) {
-        return jdbc.sql(REGISTER)
-                .param("userId", userId)
+    Optional<Registration> register(UUID userId, String expoToken, String platform, boolean takeOver) {
+        return transactions.execute(status -> {
+            jdbc.sql(LOCK_USER)
+                    .param("key", userId.getMostSignificantBits() ^ userId.getLeastSignificantBits())
+                    .query((rs, row) -> 1)
+                    .list();
+            Optional<Registration> registered = jdbc.sql(REGISTER)
+                    .param("userId", userId)
+                    .param("token", expoToken)
+                    .param("platform", platform)
+                    .param("takeOver", takeOver)
+                    .query((rs, row) ->
+                            new Registration(toPushToken(rs, row), rs.getBoolean("inserted"), List.<PushToken>of()))
+                    .optional();
+            return registered.map(registration -> registration.replacing(jdbc.sql(ENFORCE_QUOTA)
+                    .param("reason", REPLACED)
+                    .param("userId", userId)
+                    .param("token", expoToken)
+                    .param("keep", maxPerUser - 1)
+                    .query(TokenRegistry::toPushToken)
+                    .list()));
+        });
+    }
+
+    /**
+     * Deactivates the token when it belongs to {@code userId} (to anyone when null), as on sign-out.
+     *
+     * @return whether such a token exists, active or not
+     */
+    boolean unregister(String expoToken, UUID userId) {
+        return jdbc.sql(UNREGISTER)
                 .param("token", expoToken)
-                .param("platform", platform)
-                .query((rs, row) -> new Registration(toPushToken(rs, row), rs.getBoolean("inserted")))
+                .param("userId", userId)
+                .param("reason", SIGNED_OUT)
+                .query((rs, row) -> rs.getLong("found") > 0)
                 .single();
     }
 
@@ -83,14 +167,6 @@ public class TokenRegistry {
                 .param("userId", userId)
                 .query(TokenRegistry::toPushToken)
                 .list();
-    }
-
-    /** The user the token is registered for, active or not. */
-    Optional<UUID> ownerOf(String expoToken) {
-        return jdbc.sql("select user_id from push_tokens where expo_token = :token")
-                .param("token", expoToken)
-                .query(UUID.class)
-                .optional();
     }
 
     /** The active devices of every given user, in one query; users without any are absent. */
@@ -104,6 +180,17 @@ public class TokenRegistry {
                     .add(new Device(rs.getString("expo_token"), rs.getBoolean("throttled")));
         });
         return devices;
+    }
+
+    /** Which of these tokens are active. */
+    java.util.Set<String> activeAmong(Collection<String> expoTokens) {
+        if (expoTokens.isEmpty()) {
+            return java.util.Set.of();
+        }
+        return new java.util.HashSet<>(jdbc.sql(ACTIVE_AMONG)
+                .param("tokens", expoTokens)
+                .query(String.class)
+                .list());
     }
 
     /** Holds pushes to these devices back until {@code until}, as Expo asked with MessageRateExceeded. */
@@ -158,6 +245,17 @@ public class TokenRegistry {
      */
     public record Device(String expoToken, boolean throttled) {}
 
-    /** The outcome of {@link #register}. */
-    record Registration(PushToken token, boolean created) {}
+    /**
+     * The outcome of {@link #register}.
+     *
+     * @param token the token as registered
+     * @param created whether it was new
+     * @param replaced the user's tokens it deactivated to stay within the quota
+     */
+    record Registration(PushToken token, boolean created, List<PushToken> replaced) {
+
+        Registration replacing(List<PushToken> replaced) {
+            return new Registration(token, created, replaced);
+        }
+    }
 }

@@ -69,6 +69,7 @@ class ReceiptTests extends NotificationIntegrationTest {
         jdbc.sql("update deliveries set receipt_checked_at = receipt_checked_at - interval '2 hours'"
                         + " where receipt_error is not null")
                 .update();
+        poller.measure();
     }
 
     @Test

@@ -1,20 +1,30 @@
 package io.pushpipe.notificationservice.token;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.delete;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
+import io.pushpipe.testsupport.TestTokens;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
@@ -22,6 +32,9 @@ class TokenApiTests extends NotificationIntegrationTest {
 
     @Autowired
     MockMvc mvc;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     void registersANewTokenWith201AndAKnownOneWith200() throws Exception {
@@ -61,8 +74,8 @@ class TokenApiTests extends NotificationIntegrationTest {
         String token = newToken("signout");
         register(user, token, null);
 
-        mvc.perform(delete("/push-tokens/" + token)).andExpect(status().isNoContent());
-        mvc.perform(delete("/push-tokens/" + token)).andExpect(status().isNoContent());
+        unregister(token).andExpect(status().isNoContent());
+        unregister(token).andExpect(status().isNoContent());
         mvc.perform(get("/push-tokens").param("user_id", user.toString()))
                 .andExpect(jsonPath("$[0].active").value(false))
                 .andExpect(jsonPath("$[0].deactivation_reason").value("signed_out"));
@@ -71,6 +84,153 @@ class TokenApiTests extends NotificationIntegrationTest {
         mvc.perform(get("/push-tokens").param("user_id", user.toString()))
                 .andExpect(jsonPath("$[0].active").value(true))
                 .andExpect(jsonPath("$[0].deactivation_reason").doesNotExist());
+    }
+
+    @Test
+    void theOldDeleteWithTheTokenInTheUrlIsGoneAndChangesNothing() throws Exception {
+        UUID user = UUID.randomUUID();
+        String token = newToken("inurl");
+        register(user, token, null);
+
+        mvc.perform(delete("/push-tokens/{token}", token))
+                .andExpect(status().isGone())
+                .andExpect(jsonPath("$.detail").value(containsString("in the body")))
+                .andExpect(content().string(not(containsString(token))));
+
+        mvc.perform(get("/push-tokens").param("user_id", user.toString()))
+                .andExpect(jsonPath("$[0].active").value(true));
+    }
+
+    @Test
+    void registeringOneDeviceMoreThanTheQuotaDeactivatesTheLeastRecentlyRegisteredAndSaysWhich() throws Exception {
+        UUID user = UUID.randomUUID();
+        List<String> phones = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            phones.add(newToken("quota"));
+            register(user, phones.get(i), null)
+                    .andExpect(status().isCreated())
+                    .andExpect(jsonPath("$.replaced_tokens", hasSize(0)));
+        }
+        register(user, phones.get(0), null)
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.replaced_tokens", hasSize(0)));
+        String newPhone = newToken("quota");
+
+        register(user, newPhone, "ios")
+                .andExpect(status().isCreated())
+                .andExpect(jsonPath("$.active").value(true))
+                .andExpect(jsonPath("$.replaced_tokens", hasSize(1)))
+                .andExpect(jsonPath("$.replaced_tokens[0].expo_token").value(ExpoTokens.mask(phones.get(1))))
+                .andExpect(jsonPath("$.replaced_tokens[0].deactivation_reason").value("device_quota"))
+                .andExpect(content().string(not(containsString(phones.get(1)))));
+
+        assertThat(activeTokensOf(user))
+                .hasSize(10)
+                .doesNotContain(phones.get(1))
+                .contains(phones.get(0), newPhone);
+    }
+
+    @Test
+    void twoDevicesRegisteredAtOnceNeverLeaveAUserAboveTheQuota() throws Exception {
+        UUID user = UUID.randomUUID();
+        for (int i = 0; i < 9; i++) {
+            register(user, newToken("race"), null).andExpect(status().isCreated());
+        }
+        List<CompletableFuture<Void>> both = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String token = newToken("race");
+            both.add(CompletableFuture.runAsync(() -> {
+                try {
+                    register(user, token, null).andExpect(status().isCreated());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        both.forEach(CompletableFuture::join);
+
+        assertThat(activeTokensOf(user)).hasSize(10);
+    }
+
+    @Test
+    void aTokenActiveForAnotherUserIsNotMovedAndTheRefusalDoesNotNameThem() throws Exception {
+        UUID owner = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        String token = newToken("takeover");
+        registerAs(TestTokens.user(owner), owner, token).andExpect(status().isCreated());
+
+        registerAs(TestTokens.user(other), other, token)
+                .andExpect(status().isConflict())
+                .andExpect(header().string("Content-Type", MediaType.APPLICATION_PROBLEM_JSON_VALUE))
+                .andExpect(jsonPath("$.detail").value(containsString("signed out")))
+                .andExpect(content().string(not(containsString(owner.toString()))))
+                .andExpect(content().string(not(containsString(token))));
+
+        assertThat(activeTokensOf(owner)).containsExactly(token);
+        assertThat(activeTokensOf(other)).isEmpty();
+    }
+
+    @Test
+    void aPhonePassedToAnotherAccountMovesOnceTheFirstAccountSignedOut() throws Exception {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        String phone = newToken("passed");
+        registerAs(TestTokens.user(first), first, phone).andExpect(status().isCreated());
+
+        unregisterAs(TestTokens.user(first), phone).andExpect(status().isNoContent());
+        registerAs(TestTokens.user(second), second, phone).andExpect(status().isOk());
+
+        assertThat(activeTokensOf(first)).isEmpty();
+        assertThat(activeTokensOf(second)).containsExactly(phone);
+    }
+
+    @Test
+    void theBackEndMovesATokenThatIsActiveForAnotherUser() throws Exception {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        String phone = newToken("backendmove");
+        registerAs(TestTokens.user(first), first, phone).andExpect(status().isCreated());
+
+        registerAs(TestTokens.serviceRole(), second, phone).andExpect(status().isOk());
+
+        assertThat(activeTokensOf(second)).containsExactly(phone);
+    }
+
+    @Test
+    void deletingAnotherUsersTokenAnswersLikeAnUnknownTokenWithoutTheirIdAndChangesNothing() throws Exception {
+        UUID owner = UUID.randomUUID();
+        UUID intruder = UUID.randomUUID();
+        String phone = newToken("notyours");
+        registerAs(TestTokens.user(owner), owner, phone).andExpect(status().isCreated());
+
+        String othersAnswer = unregisterAs(TestTokens.user(intruder), phone)
+                .andExpect(status().isNotFound())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+        String unknownAnswer = unregisterAs(TestTokens.user(intruder), newToken("unknown"))
+                .andExpect(status().isNotFound())
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
+
+        assertThat(othersAnswer).doesNotContain(owner.toString(), phone);
+        assertThat(othersAnswer.replaceAll("\"instance\":\"[^\"]*\"", ""))
+                .isEqualTo(unknownAnswer.replaceAll("\"instance\":\"[^\"]*\"", ""));
+        assertThat(activeTokensOf(owner)).containsExactly(phone);
+    }
+
+    @Test
+    void aTestPushAnswerShowsExposMessageWithTheTokenMasked() throws Exception {
+        UUID user = UUID.randomUUID();
+        String dead = newToken("Dead");
+        register(user, dead, null);
+
+        mvc.perform(post("/test-push-notification/{user}", user))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.devices[0].error").value("DeviceNotRegistered"))
+                .andExpect(jsonPath("$.devices[0].message").value(containsString(ExpoTokens.mask(dead))))
+                .andExpect(content().string(not(containsString(dead))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -102,6 +262,33 @@ class TokenApiTests extends NotificationIntegrationTest {
                         .content("{\"expo_token\":\"" + newToken("nouser") + "\"}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("user_id"));
+    }
+
+    private ResultActions registerAs(String bearer, UUID user, String token) throws Exception {
+        return mvc.perform(post("/push-tokens")
+                .header(HttpHeaders.AUTHORIZATION, bearer)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"user_id\":\"" + user + "\",\"expo_token\":\"" + token + "\"}"));
+    }
+
+    private ResultActions unregister(String token) throws Exception {
+        return mvc.perform(delete("/push-tokens")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"expo_token\":\"" + token + "\"}"));
+    }
+
+    private ResultActions unregisterAs(String bearer, String token) throws Exception {
+        return mvc.perform(delete("/push-tokens")
+                .header(HttpHeaders.AUTHORIZATION, bearer)
+                .contentType(MediaType.APPLICATION_JSON)
+                .content("{\"expo_token\":\"" + token + "\"}"));
+    }
+
+    private List<String> activeTokensOf(UUID user) {
+        return jdbc.sql("select expo_token from push_tokens where user_id = :user and active")
+                .param("user", user)
+                .query(String.class)
+                .list();
     }
 
     private ResultActions register(UUID user, String token, String platform) throws Exception {
