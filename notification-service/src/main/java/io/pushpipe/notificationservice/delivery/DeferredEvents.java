@@ -6,10 +6,11 @@ import io.pushpipe.notificationservice.delivery.DeliveryPlan.Deferral;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -25,8 +26,8 @@ import org.springframework.stereotype.Component;
 @Component
 class DeferredEvents {
 
-    private static final String RECEIVERS_WAITING = """
-            select distinct receiver_id from deferred_events where receiver_id in (:receivers)
+    private static final String WAITING_OF = """
+            select receiver_id, event_id from deferred_events where receiver_id in (:receivers) order by id
             """;
 
     private static final String DEFER = """
@@ -60,7 +61,7 @@ class DeferredEvents {
 
     private static final String WAITING = "select count(*) from deferred_events";
 
-    private static final Duration MAX_BACK_OFF = Duration.ofMinutes(1);
+    private static final Duration MAX_BACK_OFF = Duration.ofSeconds(10);
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate batches;
@@ -75,20 +76,21 @@ class DeferredEvents {
                 .register(meters);
     }
 
-    /** Which of these receivers have events waiting. */
-    Set<UUID> receiversWaiting(Collection<UUID> receivers) {
-        if (receivers.isEmpty()) {
-            return Set.of();
+    /** The events waiting for each of these receivers, oldest first; receivers without any are absent. */
+    Map<UUID, List<UUID>> waitingOf(Collection<UUID> receivers) {
+        Map<UUID, List<UUID>> waiting = new LinkedHashMap<>();
+        if (!receivers.isEmpty()) {
+            jdbc.sql(WAITING_OF).param("receivers", receivers).query(rs -> {
+                waiting.computeIfAbsent(rs.getObject("receiver_id", UUID.class), id -> new ArrayList<>())
+                        .add(rs.getObject("event_id", UUID.class));
+            });
         }
-        return new HashSet<>(jdbc.sql(RECEIVERS_WAITING)
-                .param("receivers", receivers)
-                .query(UUID.class)
-                .list());
+        return waiting;
     }
 
     /**
      * Puts events aside (or back), due again after {@code retryDelay}, doubled for each earlier deferral up
-     * to a minute; to be called in the batch's transaction.
+     * to 10 s (a throttle lasts a minute; a retry is a few indexed queries); to be called in the batch's transaction.
      */
     void defer(List<Deferral> deferrals, Instant now, Duration retryDelay) {
         if (deferrals.isEmpty()) {

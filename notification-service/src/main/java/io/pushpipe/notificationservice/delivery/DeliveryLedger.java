@@ -79,7 +79,7 @@ public class DeliveryLedger implements RetainedTable {
                 for update skip locked
             ) due
             where d.event_id = due.event_id and d.expo_token = due.expo_token
-            returning d.event_id, d.expo_token, d.ticket_id, d.sent_at
+            returning d.event_id, d.expo_token, d.ticket_id, d.sent_at, d.user_id, d.created_at
             """;
 
     private static final String RECORD_RECEIPT = """
@@ -112,9 +112,16 @@ public class DeliveryLedger implements RetainedTable {
     /** The push is to be sent again: no ticket, no receipt, not finished. */
     private static final String REOPEN_DELIVERY = """
             update deliveries
-            set status = 'retry', error_code = 'DeviceNotRegistered', ticket_id = null, sent_at = null,
+            set status = 'retry', error_code = :errorCode, ticket_id = null, sent_at = null,
                 receipt_status = null, receipt_error = null, receipt_message = null, receipt_checked_at = null,
                 receipt_claimed_until = null, updated_at = now()
+            where event_id = :eventId and expo_token = :token
+            """;
+
+    /** A push Expo accepted turned out to need a person (a receipt said so): a replay tries it again. */
+    private static final String FAIL_AFTER_RECEIPT = """
+            update deliveries
+            set status = 'failed', error_code = :errorCode, error_message = :message, updated_at = now()
             where event_id = :eventId and expo_token = :token
             """;
 
@@ -221,15 +228,18 @@ public class DeliveryLedger implements RetainedTable {
                 .param("now", Timestamp.from(now))
                 .param("limit", limit)
                 .query((rs, row) -> new Ticket(
-                        rs.getObject("event_id", UUID.class),
-                        rs.getString("expo_token"),
+                        new LedgerPush(
+                                rs.getObject("event_id", UUID.class),
+                                rs.getString("expo_token"),
+                                rs.getObject("user_id", UUID.class),
+                                instant(rs, "created_at")),
                         rs.getString("ticket_id"),
                         rs.getObject("sent_at", OffsetDateTime.class).toInstant()))
                 .list();
     }
 
     /** Records what became of claimed tickets, in one batch. */
-    public void recordReceipts(List<ReceiptRecord> receipts, Instant now) {
+    void recordReceipts(List<ReceiptRecord> receipts, Instant now) {
         if (receipts.isEmpty()) {
             return;
         }
@@ -286,7 +296,7 @@ public class DeliveryLedger implements RetainedTable {
      * Makes these pushes unfinished again, and their events unhandled, so that when the events come by again
      * exactly these devices get them (devices that accepted them are still skipped).
      */
-    public void reopen(Collection<NotRegisteredPush> pushes) {
+    public void reopen(Collection<LedgerPush> pushes, ExpoError why) {
         if (pushes.isEmpty()) {
             return;
         }
@@ -295,14 +305,34 @@ public class DeliveryLedger implements RetainedTable {
                 pushes.stream()
                         .map(p -> new MapSqlParameterSource()
                                 .addValue("eventId", p.eventId())
-                                .addValue("token", p.expoToken()))
+                                .addValue("token", p.expoToken())
+                                .addValue("errorCode", why.code()))
                         .toArray(SqlParameterSource[]::new));
         batches.batchUpdate(
                 REOPEN_EVENT,
                 pushes.stream()
-                        .map(NotRegisteredPush::eventId)
+                        .map(LedgerPush::eventId)
                         .distinct()
                         .map(id -> new MapSqlParameterSource().addValue("eventId", id))
+                        .toArray(SqlParameterSource[]::new));
+    }
+
+    /**
+     * Turns these accepted pushes into failures that need a person, as a receipt reported them: the events'
+     * replay from the DLT then tries exactly these devices again.
+     */
+    void failAfterReceipt(Collection<ReceiptRecord> receipts) {
+        if (receipts.isEmpty()) {
+            return;
+        }
+        batches.batchUpdate(
+                FAIL_AFTER_RECEIPT,
+                receipts.stream()
+                        .map(r -> new MapSqlParameterSource()
+                                .addValue("eventId", r.ticket().eventId())
+                                .addValue("token", r.ticket().token())
+                                .addValue("errorCode", r.errorCode())
+                                .addValue("message", r.message()))
                         .toArray(SqlParameterSource[]::new));
     }
 
@@ -349,10 +379,27 @@ public class DeliveryLedger implements RetainedTable {
      * @param lastWrittenAt when its row was last written
      */
     public record NotRegisteredPush(
-            UUID eventId, String expoToken, UUID userId, Instant firstTriedAt, Instant lastWrittenAt) {}
+            UUID eventId, String expoToken, UUID userId, Instant firstTriedAt, Instant lastWrittenAt) {
+
+        public LedgerPush push() {
+            return new LedgerPush(eventId, expoToken, userId, firstTriedAt);
+        }
+    }
 
     /** An accepted push waiting for its receipt. */
-    public record Ticket(UUID eventId, String token, String ticketId, Instant sentAt) {}
+    public record Ticket(LedgerPush push, String ticketId, Instant sentAt) {
+
+        public UUID eventId() {
+            return push.eventId();
+        }
+
+        public String token() {
+            return push.expoToken();
+        }
+    }
+
+    /** One event's push to one device, with its receiver and when it was first tried (to find it in Kafka). */
+    public record LedgerPush(UUID eventId, String expoToken, UUID userId, Instant firstTriedAt) {}
 
     /**
      * What became of a ticket.

@@ -14,6 +14,7 @@ import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.TokenRegistry.Device;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +30,9 @@ import org.apache.kafka.common.header.Header;
  * get a push and in which requests, and, once Expo answered, what each answer records and which events are
  * finished, dead-lettered or redelivered.
  *
- * <p>An event that must wait for its receiver (a throttled device, or an earlier event of the receiver that
- * waits) is deferred: put aside in {@code deferred_events} instead of holding the Kafka partition, so that
- * only that receiver's events wait. Only an event that Expo could not take at all (unreachable, the circuit
+ * <p>An event that must wait for a device (throttled, or still owed an earlier event of the receiver) is
+ * deferred: put aside in {@code deferred_events} instead of holding the Kafka partition, so that only that
+ * device's pushes wait. Only an event that Expo could not take at all (unreachable, the circuit
  * open, the batch out of time) is redelivered from Kafka, with everything after it.
  *
  * <p>A receiver's pushes travel in one request whenever they fit, so that Expo being unreachable, a
@@ -45,8 +46,7 @@ final class DeliveryPlan {
     private final Map<UUID, Map<String, Delivery>> earlier;
     private final Map<UUID, List<Device>> devices;
     private final List<List<Push>> requests;
-    private final Set<UUID> waitingForThrottledDevices;
-    private final Set<UUID> behindEarlierEvents;
+    private final Set<UUID> waitingForDevices;
     private final Map<UUID, Integer> deferredBefore;
     private final int maxDeviceAttempts;
 
@@ -56,8 +56,7 @@ final class DeliveryPlan {
             Map<UUID, Map<String, Delivery>> earlier,
             Map<UUID, List<Device>> devices,
             List<List<Push>> requests,
-            Set<UUID> waitingForThrottledDevices,
-            Set<UUID> behindEarlierEvents,
+            Set<UUID> waitingForDevices,
             Map<UUID, Integer> deferredBefore,
             int maxDeviceAttempts) {
         this.incoming = incoming;
@@ -65,8 +64,7 @@ final class DeliveryPlan {
         this.earlier = earlier;
         this.devices = devices;
         this.requests = requests;
-        this.waitingForThrottledDevices = waitingForThrottledDevices;
-        this.behindEarlierEvents = behindEarlierEvents;
+        this.waitingForDevices = waitingForDevices;
         this.deferredBefore = deferredBefore;
         this.maxDeviceAttempts = maxDeviceAttempts;
     }
@@ -112,13 +110,14 @@ final class DeliveryPlan {
 
     /**
      * Plans the pushes: every active device of each pending event's receiver, except those that Expo already
-     * answered for finally and those that must wait for a throttle to end. An event whose receiver already
-     * has an event waiting (in {@code deferred_events}, or earlier in this batch) waits behind it, untried,
-     * so that the receiver's events reach the phone in order.
+     * answered for finally and those that must wait: a throttled device, or one that an earlier event of the
+     * receiver still waits for (in {@code deferred_events}, or earlier in this batch). Such an event goes to
+     * the other devices now and is deferred for the waiting ones, so that every device gets the receiver's
+     * events in order.
      *
      * @param earlier earlier outcomes of the pending events, by event id and token
      * @param devices the receivers' active devices
-     * @param receiversWaiting receivers with events already waiting in {@code deferred_events}
+     * @param waitingDevices per receiver, the tokens that earlier deferred events still wait for
      * @param deferredBefore how often each event was deferred before (absent: never)
      * @param recipientsPerRequest the most pushes one request carries
      */
@@ -127,29 +126,26 @@ final class DeliveryPlan {
             List<Incoming> pending,
             Map<UUID, Map<String, Delivery>> earlier,
             Map<UUID, List<Device>> devices,
-            Set<UUID> receiversWaiting,
+            Map<UUID, Set<String>> waitingDevices,
             Map<UUID, Integer> deferredBefore,
             int recipientsPerRequest,
             int maxDeviceAttempts) {
         Map<UUID, List<Push>> pushesByReceiver = new LinkedHashMap<>();
         Set<UUID> waiting = new HashSet<>();
-        Set<UUID> behind = new HashSet<>();
-        Set<UUID> receiversDeferred = new HashSet<>(receiversWaiting);
+        Map<UUID, Set<String>> blocked = new HashMap<>();
+        waitingDevices.forEach((receiver, tokens) -> blocked.put(receiver, new HashSet<>(tokens)));
         for (Incoming in : pending) {
             MessageSent event = in.event();
-            if (receiversDeferred.contains(event.receiverId())) {
-                behind.add(event.eventId());
-                continue;
-            }
+            Set<String> blockedTokens = blocked.computeIfAbsent(event.receiverId(), id -> new HashSet<>());
             for (Device device : devices.getOrDefault(event.receiverId(), List.of())) {
                 Delivery before =
                         earlier.getOrDefault(event.eventId(), Map.of()).get(device.expoToken());
                 if (before != null && before.finished()) {
                     continue;
                 }
-                if (device.throttled()) {
+                if (device.throttled() || blockedTokens.contains(device.expoToken())) {
                     waiting.add(event.eventId());
-                    receiversDeferred.add(event.receiverId());
+                    blockedTokens.add(device.expoToken());
                 } else {
                     pushesByReceiver
                             .computeIfAbsent(event.receiverId(), id -> new ArrayList<>())
@@ -164,7 +160,6 @@ final class DeliveryPlan {
                 devices,
                 pack(pushesByReceiver.values(), recipientsPerRequest),
                 waiting,
-                behind,
                 deferredBefore,
                 maxDeviceAttempts);
     }
@@ -235,8 +230,7 @@ final class DeliveryPlan {
      * dead-lettered, so that nothing is dead-lettered or reported twice.
      */
     BatchOutcome outcome(List<PushResult> results) {
-        Set<UUID> deferred = new HashSet<>(waitingForThrottledDevices);
-        deferred.addAll(behindEarlierEvents);
+        Set<UUID> deferred = new HashSet<>(waitingForDevices);
         Set<UUID> unfinished = new HashSet<>();
         Map<UUID, ExpoError> needsHuman = new LinkedHashMap<>();
         Map<UUID, String> needsHumanMessage = new LinkedHashMap<>();

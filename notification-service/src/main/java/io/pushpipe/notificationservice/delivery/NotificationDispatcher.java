@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushpipe.common.MessageSentCodec;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger.Delivery;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Outcome;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.ProcessedEvent;
 import io.pushpipe.notificationservice.delivery.DeliveryPlan.BatchOutcome;
@@ -15,10 +16,12 @@ import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.TokenHygiene;
 import io.pushpipe.notificationservice.token.TokenRegistry;
+import io.pushpipe.notificationservice.token.TokenRegistry.Device;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -190,15 +193,40 @@ class NotificationDispatcher {
         List<Incoming> pending = DeliveryPlan.pending(incoming, processed);
         List<UUID> receivers =
                 pending.stream().map(in -> in.event().receiverId()).distinct().toList();
+        Map<UUID, List<Device>> devices = tokens.activeDevicesOf(receivers);
         return DeliveryPlan.of(
                 incoming,
                 pending,
                 ledger.deliveriesOf(DeliveryPlan.eventIds(pending)),
-                tokens.activeDevicesOf(receivers),
-                fromDeferred ? Set.of() : deferred.receiversWaiting(receivers),
+                devices,
+                fromDeferred ? Map.of() : waitingDevices(receivers, devices, DeliveryPlan.eventIds(incoming)),
                 deferredBefore,
                 expo.recipientsPerRequest(),
                 settings.maxDeviceAttempts());
+    }
+
+    /** Per receiver, the devices that events already deferred (other than this batch's) still wait for. */
+    private Map<UUID, Set<String>> waitingDevices(
+            List<UUID> receivers, Map<UUID, List<Device>> devices, List<UUID> batch) {
+        Map<UUID, List<UUID>> waiting = deferred.waitingOf(receivers);
+        waiting.values().forEach(events -> events.removeAll(batch));
+        if (waiting.values().stream().allMatch(List::isEmpty)) {
+            return Map.of();
+        }
+        Map<UUID, Map<String, Delivery>> answered = ledger.deliveriesOf(
+                waiting.values().stream().flatMap(List::stream).toList());
+        Map<UUID, Set<String>> blocked = new HashMap<>();
+        waiting.forEach((receiver, events) -> {
+            for (UUID event : events) {
+                for (Device device : devices.getOrDefault(receiver, List.of())) {
+                    Delivery delivery = answered.getOrDefault(event, Map.of()).get(device.expoToken());
+                    if (delivery == null || !delivery.finished()) {
+                        blocked.computeIfAbsent(receiver, id -> new HashSet<>()).add(device.expoToken());
+                    }
+                }
+            }
+        });
+        return blocked;
     }
 
     private static UUID eventId(ConsumerRecord<String, byte[]> record) {

@@ -7,6 +7,7 @@ import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.ReceiptRecord;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Ticket;
+import io.pushpipe.notificationservice.delivery.ReceiptVerdicts;
 import io.pushpipe.notificationservice.dlt.DeadLetterReason;
 import io.pushpipe.notificationservice.expo.ExpoError;
 import io.pushpipe.notificationservice.expo.ExpoReceipts;
@@ -33,8 +34,10 @@ import org.springframework.stereotype.Component;
  * receipt that is still missing {@code give-up-after} after sending marks the delivery unknown.
  *
  * <p>{@code DeviceNotRegistered} receipts go through {@link TokenHygiene}; {@code MessageRateExceeded}
- * throttles that device for {@code pushpipe.tokens.throttle-duration}; {@code InvalidCredentials} and
- * {@code MismatchSenderId} turn the {@code receipts} health component DOWN for an hour.
+ * throttles that device for {@code pushpipe.tokens.throttle-duration} and sends the message to it again
+ * afterwards; {@code InvalidCredentials} and {@code MismatchSenderId} dead-letter the event, to be replayed to
+ * exactly those devices after the fix, and turn the {@code receipts} health component DOWN for an hour
+ * ({@link ReceiptVerdicts}).
  *
  * <p>The health component and the oldest-ticket gauge read a measurement taken in the background every
  * {@code pushpipe.health.refresh-interval} (and after each poll), from partial indexes; a health call or a
@@ -46,6 +49,7 @@ public class ReceiptPoller implements HealthIndicator {
     private static final Logger log = LoggerFactory.getLogger(ReceiptPoller.class);
 
     private final DeliveryLedger ledger;
+    private final ReceiptVerdicts verdicts;
     private final ExpoReceipts expo;
     private final TokenHygiene hygiene;
     private final TokenRegistry tokens;
@@ -57,12 +61,14 @@ public class ReceiptPoller implements HealthIndicator {
 
     ReceiptPoller(
             DeliveryLedger ledger,
+            ReceiptVerdicts verdicts,
             ExpoReceipts expo,
             TokenHygiene hygiene,
             TokenRegistry tokens,
             NotificationServiceProperties properties,
             MeterRegistry meters) {
         this.ledger = ledger;
+        this.verdicts = verdicts;
         this.expo = expo;
         this.hygiene = hygiene;
         this.tokens = tokens;
@@ -177,7 +183,7 @@ public class ReceiptPoller implements HealthIndicator {
                     receipt == null ? null : receipt.errorCode(),
                     receipt == null ? null : receipt.message()));
         }
-        ledger.recordReceipts(rows, now);
+        verdicts.record(rows, now);
         hygiene.deactivateNotRegistered(notRegistered);
         tokens.throttle(throttled, now.plus(throttleDuration));
         Counter.builder("pushpipe.receipts.fetched")

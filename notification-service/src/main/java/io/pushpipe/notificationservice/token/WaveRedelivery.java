@@ -1,16 +1,15 @@
 package io.pushpipe.notificationservice.token;
 
-import io.pushpipe.common.EventHeaders;
 import io.pushpipe.common.Topics;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.NotRegisteredPush;
+import io.pushpipe.notificationservice.delivery.EventArchive;
+import io.pushpipe.notificationservice.expo.ExpoError;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,20 +17,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
@@ -42,9 +32,7 @@ import org.springframework.stereotype.Component;
  * quarantines) to tokens that are active now: during a quarantine nothing is deactivated, so each such
  * answer was held back, or its token was registered again since.
  *
- * <p>notification-service keeps no payloads, so each affected event is read back from {@code message-sent}
- * (its partition follows from its key, the receiver; its offset is found from the time of its first push),
- * its ledger rows are reopened ({@link DeliveryLedger#reopen}) and the record is published to {@code
+ * <p>Each affected event is read back from {@code message-sent} ({@link EventArchive}), its ledger rows are reopened ({@link DeliveryLedger#reopen}) and the record is published to {@code
  * message-sent} again, as a dead-letter replay is, with {@code pushpipe-replayed-from}. The normal delivery
  * path then pushes it to exactly the reopened devices: those that accepted it are skipped as always. Work goes
  * in pages of {@code pushpipe.dlt.replay-page-size}; an event that {@code message-sent} no longer holds (its
@@ -56,18 +44,14 @@ class WaveRedelivery {
     /** How long before the quarantine began a push of the wave may have been answered. */
     static final Duration SLACK = Duration.ofMinutes(10);
 
-    /** How long an event may have waited in {@code message-sent} before its first push and still be found. */
-    static final Duration LOOKBACK = Duration.ofHours(1);
-
     static final String REPLAYED_FROM = "pushpipe-replayed-from";
 
     private static final Logger log = LoggerFactory.getLogger(WaveRedelivery.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final DeliveryLedger ledger;
     private final TokenRegistry registry;
     private final KafkaTemplate<String, byte[]> kafka;
-    private final Map<String, Object> consumerConfig;
+    private final EventArchive archive;
     private final int pageSize;
     private final Clock clock = Clock.systemUTC();
 
@@ -75,15 +59,12 @@ class WaveRedelivery {
             DeliveryLedger ledger,
             TokenRegistry registry,
             KafkaTemplate<String, byte[]> kafka,
-            KafkaProperties kafkaProperties,
+            EventArchive archive,
             io.pushpipe.notificationservice.NotificationServiceProperties properties) {
         this.ledger = ledger;
         this.registry = registry;
         this.kafka = kafka;
-        Map<String, Object> config = new LinkedHashMap<>(kafkaProperties.buildConsumerProperties());
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        this.consumerConfig = config;
+        this.archive = archive;
         this.pageSize = properties.dlt().replayPageSize();
     }
 
@@ -116,9 +97,14 @@ class WaveRedelivery {
         }
         Map<UUID, List<NotRegisteredPush>> byEvent = pushes.stream()
                 .collect(Collectors.groupingBy(NotRegisteredPush::eventId, LinkedHashMap::new, Collectors.toList()));
-        Map<UUID, ConsumerRecord<String, byte[]>> found = find(byEvent);
+        Map<UUID, ConsumerRecord<String, byte[]>> found =
+                archive.find(pushes.stream().map(NotRegisteredPush::push).toList());
         ledger.reopen(
-                found.keySet().stream().flatMap(id -> byEvent.get(id).stream()).toList());
+                found.keySet().stream()
+                        .flatMap(id -> byEvent.get(id).stream())
+                        .map(NotRegisteredPush::push)
+                        .toList(),
+                ExpoError.DEVICE_NOT_REGISTERED);
         List<CompletableFuture<?>> sends = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : found.values()) {
             ProducerRecord<String, byte[]> again =
@@ -145,73 +131,6 @@ class WaveRedelivery {
         }
         log.info("Sent {} events of the DeviceNotRegistered wave again", found.size());
         return new Outcome(found.size(), notFound);
-    }
-
-    /**
-     * The events' records in {@code message-sent}: per partition (from the key), from the earliest time one
-     * of them may have been written to the latest, stopping as soon as all are found.
-     */
-    private Map<UUID, ConsumerRecord<String, byte[]>> find(Map<UUID, List<NotRegisteredPush>> byEvent) {
-        Map<UUID, ConsumerRecord<String, byte[]>> found = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<PartitionInfo> infos = consumer.partitionsFor(Topics.MESSAGE_SENT, TIMEOUT);
-            if (infos == null || infos.isEmpty()) {
-                return found;
-            }
-            int partitions = infos.size();
-            Map<Integer, List<NotRegisteredPush>> byPartition = byEvent.values().stream()
-                    .map(list -> list.get(0))
-                    .collect(Collectors.groupingBy(push -> partitionOf(push.userId(), partitions)));
-            for (Map.Entry<Integer, List<NotRegisteredPush>> entry : byPartition.entrySet()) {
-                TopicPartition partition = new TopicPartition(Topics.MESSAGE_SENT, entry.getKey());
-                Set<String> wanted = entry.getValue().stream()
-                        .map(push -> push.eventId().toString())
-                        .collect(Collectors.toSet());
-                Instant earliest = entry.getValue().stream()
-                        .map(NotRegisteredPush::firstTriedAt)
-                        .min(Comparator.naturalOrder())
-                        .orElseThrow()
-                        .minus(LOOKBACK);
-                long latest = entry.getValue().stream()
-                        .map(NotRegisteredPush::firstTriedAt)
-                        .max(Comparator.naturalOrder())
-                        .orElseThrow()
-                        .plus(SLACK)
-                        .toEpochMilli();
-                consumer.assign(List.of(partition));
-                long end = consumer.endOffsets(List.of(partition), TIMEOUT).get(partition);
-                OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(partition, earliest.toEpochMilli()), TIMEOUT)
-                        .get(partition);
-                if (start == null) {
-                    continue;
-                }
-                consumer.seek(partition, start.offset());
-                long deadline = System.nanoTime() + TIMEOUT.multipliedBy(3).toNanos();
-                scan:
-                while (consumer.position(partition, TIMEOUT) < end && System.nanoTime() < deadline) {
-                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                        if (record.offset() >= end || record.timestamp() > latest) {
-                            break scan;
-                        }
-                        Header id = record.headers().lastHeader(EventHeaders.EVENT_ID);
-                        String eventId = id == null ? null : new String(id.value(), StandardCharsets.UTF_8);
-                        if (eventId != null && wanted.remove(eventId)) {
-                            found.put(UUID.fromString(eventId), record);
-                            if (wanted.isEmpty()) {
-                                break scan;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return found;
-    }
-
-    /** The partition the producer's default partitioner picks for this receiver's key. */
-    private static int partitionOf(UUID receiver, int partitions) {
-        return Utils.toPositive(Utils.murmur2(receiver.toString().getBytes(StandardCharsets.UTF_8))) % partitions;
     }
 
     /**

@@ -42,7 +42,7 @@ class DeliveryPlanTests {
     private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
     private final Map<UUID, List<Device>> devices = new LinkedHashMap<>();
     private final Map<UUID, Map<String, Delivery>> earlier = new LinkedHashMap<>();
-    private final Set<UUID> receiversWaiting = new java.util.HashSet<>();
+    private final Map<UUID, Set<String>> waitingDevices = new LinkedHashMap<>();
 
     @Test
     void aReceiversPushesTravelInOneRequestSoAnOutageFailsThemTogether() {
@@ -124,21 +124,19 @@ class DeliveryPlanTests {
     }
 
     @Test
-    void aThrottledDeviceDefersItsEventAndTheReceiversLaterEventsButNoOneElsesAndHoldsNoRecordBack() {
-        devices.put(alice, List.of(new Device("slow", true), new Device("gone", false)));
+    void aThrottledDeviceDefersItsEventAndTheReceiversLaterOnesWhileItsOtherDevicesAndOthersGetThemNow() {
+        devices.put(alice, List.of(new Device("slow", true), new Device("phone", false)));
         devices(bob, "b1");
         MessageSent first = event(alice);
         MessageSent bobs = event(bob);
         MessageSent second = event(alice);
         DeliveryPlan plan = plan(100);
-        List<PushResult> results = List.of(new PushResult.Failed("DeviceNotRegistered", "not registered"), OK);
 
-        BatchOutcome outcome = plan.outcome(results);
+        BatchOutcome outcome = plan.outcome(List.of(OK, OK, OK));
 
         assertThat(plan.requests())
                 .extracting(request -> request.stream().map(Push::token).toList())
-                .containsExactly(List.of("gone", "b1"));
-        assertThat(outcome.notRegistered()).containsExactly("gone");
+                .containsExactly(List.of("phone", "phone", "b1"));
         assertThat(outcome.deferrals())
                 .extracting(d -> d.in().event().eventId(), Deferral::attempts)
                 .containsExactly(tuple(first.eventId(), 1), tuple(second.eventId(), 1));
@@ -147,22 +145,34 @@ class DeliveryPlanTests {
     }
 
     @Test
-    void aReceiverWithAnEventWaitingGetsNothingPushedUntilItsTurn() {
-        devices(alice, "a1");
+    void aDeviceAnEarlierDeferredEventStillWaitsForGetsNothingUntilItsTurnButTheOtherDevicesDo() {
+        devices(alice, "owed", "even");
         devices(bob, "b1");
         MessageSent alices = event(alice);
         event(bob);
-        receiversWaiting.add(alice);
+        waitingDevices.put(alice, Set.of("owed"));
         DeliveryPlan plan = plan(100);
 
-        BatchOutcome outcome = plan.outcome(List.of(OK));
+        BatchOutcome outcome = plan.outcome(List.of(OK, OK));
 
         assertThat(plan.requests())
                 .singleElement()
-                .satisfies(r -> assertThat(r).extracting(Push::token).containsExactly("b1"));
+                .satisfies(r -> assertThat(r).extracting(Push::token).containsExactly("even", "b1"));
         assertThat(outcome.deferrals())
                 .extracting(d -> d.in().event().eventId())
                 .containsExactly(alices.eventId());
+    }
+
+    @Test
+    void anUnregisteredDeviceIsDeactivatedAndItsEventFinished() {
+        devices(alice, "gone");
+        MessageSent event = event(alice);
+        DeliveryPlan plan = plan(100);
+
+        BatchOutcome outcome = plan.outcome(List.of(new PushResult.Failed("DeviceNotRegistered", "not registered")));
+
+        assertThat(outcome.notRegistered()).containsExactly("gone");
+        assertThat(outcome.processed()).extracting(ProcessedEvent::eventId).containsExactly(event.eventId());
     }
 
     @Test
@@ -214,8 +224,7 @@ class DeliveryPlanTests {
     private DeliveryPlan plan(int recipientsPerRequest) {
         List<Incoming> incoming = DeliveryPlan.decode(records);
         List<Incoming> pending = DeliveryPlan.pending(incoming, Set.of());
-        return DeliveryPlan.of(
-                incoming, pending, earlier, devices, receiversWaiting, Map.of(), recipientsPerRequest, 5);
+        return DeliveryPlan.of(incoming, pending, earlier, devices, waitingDevices, Map.of(), recipientsPerRequest, 5);
     }
 
     private void devices(UUID user, String... tokens) {

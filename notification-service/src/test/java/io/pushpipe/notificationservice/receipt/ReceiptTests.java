@@ -1,5 +1,6 @@
 package io.pushpipe.notificationservice.receipt;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
@@ -8,18 +9,23 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pushpipe.common.EventHeaders;
 import io.pushpipe.common.MessageSent;
 import io.pushpipe.common.MessageType;
+import io.pushpipe.common.Topics;
 import io.pushpipe.notificationservice.Events;
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger;
+import io.pushpipe.notificationservice.delivery.ReceiptVerdicts;
 import io.pushpipe.notificationservice.expo.ExpoPushClient;
 import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import io.pushpipe.notificationservice.expo.ExpoReceipts;
 import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.TokenHygiene;
 import io.pushpipe.notificationservice.token.TokenRegistry;
+import io.pushpipe.testsupport.SharedInfrastructure;
+import io.pushpipe.testsupport.TopicReader;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,10 +35,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.servlet.MockMvc;
@@ -108,6 +116,7 @@ class ReceiptTests extends NotificationIntegrationTest {
     @Test
     void twoPollersNeverAskForTheSameTicket(
             @Autowired DeliveryLedger ledger,
+            @Autowired ReceiptVerdicts verdicts,
             @Autowired ExpoReceipts receipts,
             @Autowired TokenHygiene hygiene,
             @Autowired TokenRegistry tokens,
@@ -115,7 +124,7 @@ class ReceiptTests extends NotificationIntegrationTest {
         List<String> tickets = issueTickets("pair", 2500);
         insertAcceptedDeliveries(tickets, Instant.now().minus(DUE));
         ReceiptPoller second =
-                new ReceiptPoller(ledger, receipts, hygiene, tokens, properties, new SimpleMeterRegistry());
+                new ReceiptPoller(ledger, verdicts, receipts, hygiene, tokens, properties, new SimpleMeterRegistry());
         Instant now = Instant.now();
 
         CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> poller.pollOnce(now));
@@ -224,7 +233,7 @@ class ReceiptTests extends NotificationIntegrationTest {
         String calm = newToken("calm");
         registerToken(mvc, candidate, busy);
         registerToken(mvc, candidate, calm);
-        publishAndAwaitDelivery(candidate);
+        MessageSent throttledOne = publishAndAwaitDelivery(candidate);
 
         poller.pollOnce(Instant.now().plus(DUE));
         mvc.perform(get("/push-tokens").param("user_id", candidate.toString()))
@@ -246,6 +255,56 @@ class ReceiptTests extends NotificationIntegrationTest {
         awaitProcessed(jdbc, held);
         assertThat(pushesOf(held, busy)).isEqualTo(1);
         assertThat(pushesOf(held, calm)).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> pushesOf(throttledOne, busy) == 2);
+        assertThat(pushesOf(throttledOne, calm)).isEqualTo(1);
+    }
+
+    @Test
+    void aCredentialsErrorInAReceiptDeadLettersTheEventAndItsReplaySendsItToExactlyThatDevice() throws Exception {
+        UUID candidate = UUID.randomUUID();
+        String failing = newToken("ProviderCredentials");
+        String fine = newToken("fine");
+        registerToken(mvc, candidate, failing);
+        registerToken(mvc, candidate, fine);
+        MessageSent event = publishAndAwaitDelivery(candidate);
+
+        poller.pollOnce(Instant.now().plus(DUE));
+
+        ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(event);
+        assertThat(new String(
+                        deadLetter.headers().lastHeader(EventHeaders.DLT_REASON).value(), UTF_8))
+                .isEqualTo("INVALID_CREDENTIALS");
+        mvc.perform(post("/admin/dlt/replay")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .header("X-Operator", "test")
+                        .content("{\"event_ids\":[\"" + event.eventId() + "\"],\"dry_run\":false}"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.replayed").value(1));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> pushesOf(event, failing) == 2);
+        assertThat(pushesOf(event, fine)).isEqualTo(1);
+    }
+
+    private static ConsumerRecord<String, byte[]> awaitDeadLetter(MessageSent event) {
+        try (TopicReader dlt = new TopicReader(SharedInfrastructure.kafkaBootstrapServers(), Topics.MESSAGE_SENT_DLT)) {
+            return dlt
+                    .readUntil(records -> records.stream().anyMatch(r -> isOf(r, event)), Duration.ofSeconds(30))
+                    .stream()
+                    .filter(r -> isOf(r, event))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no dead letter for event " + event.eventId()));
+        }
+    }
+
+    private static boolean isOf(ConsumerRecord<String, byte[]> record, MessageSent event) {
+        return record.headers().lastHeader(EventHeaders.EVENT_ID) != null
+                && event.eventId()
+                        .toString()
+                        .equals(new String(
+                                record.headers()
+                                        .lastHeader(EventHeaders.EVENT_ID)
+                                        .value(),
+                                UTF_8));
     }
 
     @Test
