@@ -113,6 +113,9 @@ public record NotificationServiceProperties(
 
     /**
      * @param retryDelay how long a batch waits before it is redelivered after transient failures
+     * @param maxDevicesPerEvent the most devices one event is pushed to, the most recently registered first: a
+     *     defence behind the device quota ({@code pushpipe.tokens.max-per-user}), so that no receiver can take
+     *     the project's Expo budget or a batch's time
      * @param maxDeviceAttempts attempts for one device that Expo keeps throttling ({@code
      *     MessageRateExceeded}) before that delivery is given up
      * @param batchTimeBudget requests of a batch not started within this time are not sent but redelivered,
@@ -122,6 +125,7 @@ public record NotificationServiceProperties(
      */
     public record Delivery(
             @NotNull @DefaultValue("2s") Duration retryDelay,
+            @Min(1) @DefaultValue("20") int maxDevicesPerEvent,
             @Min(1) @DefaultValue("5") int maxDeviceAttempts,
             @NotNull @DefaultValue("2m") Duration batchTimeBudget,
             @NotNull @DefaultValue("5s") Duration deadLetterPublishInterval) {}

@@ -120,6 +120,7 @@ final class DeliveryPlan {
      * @param waitingDevices per receiver, the tokens that earlier deferred events still wait for
      * @param deferredBefore how often each event was deferred before (absent: never)
      * @param recipientsPerRequest the most pushes one request carries
+     * @param maxDevicesPerEvent the most devices one event goes to: the most recently registered ones
      */
     static DeliveryPlan of(
             List<Incoming> incoming,
@@ -129,6 +130,7 @@ final class DeliveryPlan {
             Map<UUID, Set<String>> waitingDevices,
             Map<UUID, Integer> deferredBefore,
             int recipientsPerRequest,
+            int maxDevicesPerEvent,
             int maxDeviceAttempts) {
         Map<UUID, List<Push>> pushesByReceiver = new LinkedHashMap<>();
         Set<UUID> waiting = new HashSet<>();
@@ -137,7 +139,7 @@ final class DeliveryPlan {
         for (Incoming in : pending) {
             MessageSent event = in.event();
             Set<String> blockedTokens = blocked.computeIfAbsent(event.receiverId(), id -> new HashSet<>());
-            for (Device device : devices.getOrDefault(event.receiverId(), List.of())) {
+            for (Device device : newest(devices.getOrDefault(event.receiverId(), List.of()), maxDevicesPerEvent)) {
                 Delivery before =
                         earlier.getOrDefault(event.eventId(), Map.of()).get(device.expoToken());
                 if (before != null && before.finished()) {
@@ -162,6 +164,11 @@ final class DeliveryPlan {
                 waiting,
                 deferredBefore,
                 maxDeviceAttempts);
+    }
+
+    /** The last {@code limit} devices: the list is in registration order. */
+    private static List<Device> newest(List<Device> devices, int limit) {
+        return devices.size() <= limit ? devices : devices.subList(devices.size() - limit, devices.size());
     }
 
     /** Packs each receiver's pushes into one request when they fit, starting a new request when not. */

@@ -202,6 +202,7 @@ class NotificationDispatcher {
                 fromDeferred ? Map.of() : waitingDevices(receivers, devices, DeliveryPlan.eventIds(incoming)),
                 deferredBefore,
                 expo.recipientsPerRequest(),
+                settings.maxDevicesPerEvent(),
                 settings.maxDeviceAttempts());
     }
 

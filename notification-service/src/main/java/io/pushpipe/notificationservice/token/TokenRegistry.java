@@ -78,7 +78,7 @@ public class TokenRegistry {
             select user_id, expo_token, coalesce(throttled_until > now(), false) as throttled
             from push_tokens
             where active and user_id in (:userIds)
-            order by id
+            order by last_registered_at, id
             """;
 
     private static final String ACTIVE_AMONG = """
@@ -169,7 +169,10 @@ public class TokenRegistry {
                 .list();
     }
 
-    /** The active devices of every given user, in one query; users without any are absent. */
+    /**
+     * The active devices of every given user, in one query, least recently registered first; users without
+     * any are absent.
+     */
     public Map<UUID, List<Device>> activeDevicesOf(Collection<UUID> userIds) {
         Map<UUID, List<Device>> devices = new LinkedHashMap<>();
         if (userIds.isEmpty()) {

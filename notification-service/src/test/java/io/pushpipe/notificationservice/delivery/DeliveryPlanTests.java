@@ -209,6 +209,18 @@ class DeliveryPlanTests {
     }
 
     @Test
+    void anEventGoesToAtMostTheCappedNumberOfDevicesTheMostRecentlyRegistered() {
+        devices(alice, "oldest", "old", "recent", "newest");
+        event(alice);
+
+        DeliveryPlan plan = plan(100);
+
+        assertThat(plan.requests())
+                .singleElement()
+                .satisfies(r -> assertThat(r).extracting(Push::token).containsExactly("old", "recent", "newest"));
+    }
+
+    @Test
     void anEventAlreadyProcessedOrSeenTwiceInTheBatchIsPlannedOnce() {
         devices(alice, "a1");
         MessageSent done = event(alice);
@@ -224,7 +236,8 @@ class DeliveryPlanTests {
     private DeliveryPlan plan(int recipientsPerRequest) {
         List<Incoming> incoming = DeliveryPlan.decode(records);
         List<Incoming> pending = DeliveryPlan.pending(incoming, Set.of());
-        return DeliveryPlan.of(incoming, pending, earlier, devices, waitingDevices, Map.of(), recipientsPerRequest, 5);
+        return DeliveryPlan.of(
+                incoming, pending, earlier, devices, waitingDevices, Map.of(), recipientsPerRequest, 3, 5);
     }
 
     private void devices(UUID user, String... tokens) {
