@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -79,17 +80,25 @@ public class ExpoPushClient {
      */
     public List<PushResult> send(List<List<ExpoPushMessage>> requestsToSend, Instant deadline, Answered answered) {
         CompletionService<Sent> inFlight = new ExecutorCompletionService<>(requests);
+        List<Future<Sent>> submitted = new ArrayList<>(requestsToSend.size());
         for (int i = 0; i < requestsToSend.size(); i++) {
             int index = i;
             List<ExpoPushMessage> request = requestsToSend.get(i);
-            inFlight.submit(() -> new Sent(index, sendRequest(request, deadline)));
+            submitted.add(inFlight.submit(() -> new Sent(index, sendRequest(request, deadline))));
         }
         List<List<PushResult>> results = new ArrayList<>(requestsToSend.size());
         requestsToSend.forEach(request -> results.add(null));
-        for (int i = 0; i < requestsToSend.size(); i++) {
-            Sent sent = next(inFlight);
-            results.set(sent.request(), sent.results());
-            answered.accept(sent.request(), sent.results());
+        try {
+            for (int i = 0; i < requestsToSend.size(); i++) {
+                Sent sent = next(inFlight);
+                results.set(sent.request(), sent.results());
+                answered.accept(sent.request(), sent.results());
+            }
+        } catch (RuntimeException e) {
+            // The answers cannot be recorded (the database is gone): what is not sent yet stays unsent, so
+            // that the batch's retry pushes again only what was in flight.
+            submitted.forEach(future -> future.cancel(false));
+            throw e;
         }
         return results.stream().flatMap(List::stream).toList();
     }

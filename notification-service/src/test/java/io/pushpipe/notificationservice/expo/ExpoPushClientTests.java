@@ -1,6 +1,8 @@
 package io.pushpipe.notificationservice.expo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushpipe.exposandbox.ExpoSandbox;
@@ -75,6 +77,79 @@ class ExpoPushClientTests {
 
         assertThat(expo.requests()).hasSize(10);
         assertThat(expo.maxInFlight()).isBetween(2, 3);
+    }
+
+    @Test
+    void handsEachRequestsAnswersOverAsSoonAsThatRequestIsOver() {
+        ExpoPushClient client = client(Map.of("pushpipe.expo.notifications-per-second", "100000"));
+        List<List<ExpoPushMessage>> requests = List.of(
+                messages("ExponentPushToken[first%d]", 3),
+                messages("ExponentPushToken[second%d]", 2),
+                messages("ExponentPushToken[third%d]", 1));
+        List<Integer> answered = new ArrayList<>();
+        List<Integer> requestsSeenByThen = new ArrayList<>();
+
+        List<PushResult> results = client.send(requests, Instant.MAX, (request, answers) -> {
+            assertThat(answers).hasSize(requests.get(request).size()).allMatch(PushResult.Accepted.class::isInstance);
+            answered.add(request);
+            requestsSeenByThen.add(expo.requests().size());
+        });
+
+        assertThat(answered).containsExactlyInAnyOrder(0, 1, 2);
+        assertThat(requestsSeenByThen).allMatch(seen -> seen >= 1 && seen <= 3);
+        assertThat(results).hasSize(6);
+    }
+
+    @Test
+    void whenAnAnswerCannotBeRecordedTheRequestsNotStartedYetAreNotSent() {
+        expo.latency(Duration.ofMillis(50));
+        ExpoPushClient client = client(Map.of(
+                "pushpipe.expo.max-concurrent-requests", "1", "pushpipe.expo.notifications-per-second", "100000"));
+        List<List<ExpoPushMessage>> requests = IntStream.range(0, 10)
+                .mapToObj(i -> messages("ExponentPushToken[unrecorded" + i + "-%d]", 1))
+                .toList();
+
+        assertThatThrownBy(() -> client.send(requests, Instant.MAX, (request, answers) -> {
+                    throw new IllegalStateException("the database is gone");
+                }))
+                .hasMessageContaining("the database is gone");
+
+        await().during(Duration.ofMillis(300)).until(() -> expo.requests().size() <= 2);
+    }
+
+    @Test
+    void aRequestNotStartedByTheBatchsDeadlineIsNotSentAndCountsAsNotAttempted() {
+        List<PushResult> results = client(Map.of())
+                .send(
+                        List.of(messages("ExponentPushToken[late%d]", 2)),
+                        Instant.now().minusSeconds(1),
+                        (request, answers) -> {});
+
+        assertThat(expo.requests()).isEmpty();
+        assertThat(results)
+                .allSatisfy(r -> assertThat(((PushResult.Failed) r).error()).isEqualTo(ExpoError.NOT_SENT))
+                .allSatisfy(r -> assertThat(((PushResult.Failed) r).error().handling())
+                        .isEqualTo(ExpoError.Handling.NOT_ATTEMPTED));
+    }
+
+    @Test
+    void answersSlowerThanTheThresholdOpenTheCircuitLikeFailures() {
+        expo.latency(Duration.ofMillis(120));
+        ExpoPushClient client = client(Map.of(
+                "pushpipe.expo.circuit-breaker.slow-call-duration", "50ms",
+                "pushpipe.expo.circuit-breaker.minimum-calls", "3",
+                "pushpipe.expo.circuit-breaker.sliding-window-size", "3",
+                "pushpipe.expo.circuit-breaker.open-duration", "1m"));
+        for (int i = 0; i < 3; i++) {
+            assertThat(client.send(messages("ExponentPushToken[slow%d]", 1)))
+                    .singleElement()
+                    .isInstanceOf(PushResult.Accepted.class);
+        }
+
+        assertThat(client.send(messages("ExponentPushToken[afterSlow%d]", 1)))
+                .singleElement()
+                .satisfies(r -> assertThat(((PushResult.Failed) r).error()).isEqualTo(ExpoError.CIRCUIT_OPEN));
+        assertThat(expo.requests()).hasSize(3);
     }
 
     @Test
