@@ -4,6 +4,7 @@ import io.pushpipe.common.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -80,20 +81,32 @@ public class TopicProvisioner {
 
     private boolean ensure(Admin client, NewTopic topic) {
         try {
-            TopicDescription description = client.describeTopics(List.of(topic.name()))
-                    .allTopicNames()
-                    .get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
-                    .get(topic.name());
-            compare(topic, description.partitions().size());
+            Optional<Integer> partitions = partitionsOf(client, topic);
+            if (partitions.isPresent()) {
+                compare(topic, partitions.get());
+                return true;
+            }
+            if (!settings.provision()) {
+                record(topic, TopicState.missing(topic.numPartitions()));
+                log.error(
+                        "Topic {} does not exist and pushpipe.topics.provision is off: ask the platform team to create"
+                                + " it with {} partitions",
+                        topic.name(),
+                        topic.numPartitions());
+                return false;
+            }
+            if (create(client, topic)) {
+                record(topic, TopicState.as(topic.numPartitions(), topic.numPartitions()));
+                log.info("Created topic {} with {} partitions", topic.name(), topic.numPartitions());
+            } else {
+                partitionsOf(client, topic).ifPresent(count -> compare(topic, count));
+            }
             return true;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return create(client, topic);
-            }
             if (e.getCause() instanceof TopicAuthorizationException) {
                 record(topic, TopicState.undescribable(topic.numPartitions()));
                 log.warn(
-                        "Topic {} cannot be described (no DESCRIBE permission); assuming a platform team manages it",
+                        "Topic {} cannot be described or created (no permission); assuming a platform team manages it",
                         topic.name());
                 return true;
             }
@@ -111,36 +124,34 @@ public class TopicProvisioner {
         }
     }
 
-    private boolean create(Admin client, NewTopic topic) {
-        if (!settings.provision()) {
-            record(topic, TopicState.missing(topic.numPartitions()));
-            log.error(
-                    "Topic {} does not exist and pushpipe.topics.provision is off: ask the platform team to create it"
-                            + " with {} partitions",
-                    topic.name(),
-                    topic.numPartitions());
-            return false;
+    /** The topic's partition count; empty when it does not exist. */
+    private Optional<Integer> partitionsOf(Admin client, NewTopic topic)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        try {
+            TopicDescription description = client.describeTopics(List.of(topic.name()))
+                    .allTopicNames()
+                    .get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic.name());
+            return Optional.of(description.partitions().size());
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return Optional.empty();
+            }
+            throw e;
         }
+    }
+
+    /** Creates the topic; false when another instance created it first. */
+    private boolean create(Admin client, NewTopic topic)
+            throws ExecutionException, TimeoutException, InterruptedException {
         try {
             client.createTopics(List.of(topic)).all().get(settings.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            record(topic, TopicState.as(topic.numPartitions(), topic.numPartitions()));
-            log.info("Created topic {} with {} partitions", topic.name(), topic.numPartitions());
             return true;
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TopicExistsException) {
-                return ensure(client, topic);
+                return false;
             }
-            log.warn(
-                    "Topic {} could not be created: {}",
-                    topic.name(),
-                    e.getCause().toString());
-            return false;
-        } catch (TimeoutException e) {
-            log.warn("Topic {} not created yet: Kafka did not answer within {}", topic.name(), settings.timeout());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            throw e;
         }
     }
 

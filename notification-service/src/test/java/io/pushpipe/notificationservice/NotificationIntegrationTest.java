@@ -5,13 +5,17 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import io.pushpipe.common.MessageSent;
+import io.pushpipe.common.Topics;
 import io.pushpipe.exposandbox.ExpoSandbox;
 import io.pushpipe.testsupport.ServiceRoleByDefault;
 import io.pushpipe.testsupport.SharedInfrastructure;
+import io.pushpipe.testsupport.TopicReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
@@ -76,6 +80,22 @@ public abstract class NotificationIntegrationTest {
                                 .query(Long.class)
                                 .single()
                         == 1);
+    }
+
+    /** The first record on {@code message-sent-dlt} that matches, waiting at most 30 s for it. */
+    protected static ConsumerRecord<String, byte[]> awaitDeadLetter(
+            Predicate<ConsumerRecord<String, byte[]>> matching) {
+        try (TopicReader dlt = new TopicReader(SharedInfrastructure.kafkaBootstrapServers(), Topics.MESSAGE_SENT_DLT)) {
+            return dlt.readUntil(records -> records.stream().anyMatch(matching), Duration.ofSeconds(30)).stream()
+                    .filter(matching)
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no such dead letter within 30 s"));
+        }
+    }
+
+    /** The first dead letter with this key (the receiver), waiting at most 30 s for it. */
+    protected static ConsumerRecord<String, byte[]> awaitDeadLetter(UUID key) {
+        return awaitDeadLetter(record -> key.toString().equals(record.key()));
     }
 
     @BeforeEach

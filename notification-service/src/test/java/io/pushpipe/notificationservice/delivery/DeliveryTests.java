@@ -280,20 +280,6 @@ class DeliveryTests extends NotificationIntegrationTest {
                 .list();
     }
 
-    private static ConsumerRecord<String, byte[]> awaitDeadLetter(UUID key) {
-        try (TopicReader dlt = new TopicReader(SharedInfrastructure.kafkaBootstrapServers(), Topics.MESSAGE_SENT_DLT)) {
-            return dlt
-                    .readUntil(
-                            records -> records.stream()
-                                    .anyMatch(r -> key.toString().equals(r.key())),
-                            Duration.ofSeconds(30))
-                    .stream()
-                    .filter(r -> key.toString().equals(r.key()))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("no dead letter with key " + key));
-        }
-    }
-
     private static String header(ConsumerRecord<?, ?> record, String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }

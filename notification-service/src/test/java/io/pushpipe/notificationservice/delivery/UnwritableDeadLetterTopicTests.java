@@ -10,7 +10,6 @@ import io.pushpipe.common.Topics;
 import io.pushpipe.notificationservice.Events;
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
 import io.pushpipe.testsupport.SharedInfrastructure;
-import io.pushpipe.testsupport.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -109,20 +108,6 @@ class UnwritableDeadLetterTopicTests extends NotificationIntegrationTest {
                                     refuse ? AlterConfigOp.OpType.SET : AlterConfigOp.OpType.DELETE))))
                     .all()
                     .get();
-        }
-    }
-
-    private static ConsumerRecord<String, byte[]> awaitDeadLetter(UUID key) {
-        try (TopicReader dlt = new TopicReader(SharedInfrastructure.kafkaBootstrapServers(), Topics.MESSAGE_SENT_DLT)) {
-            return dlt
-                    .readUntil(
-                            records -> records.stream()
-                                    .anyMatch(r -> key.toString().equals(r.key())),
-                            Duration.ofSeconds(30))
-                    .stream()
-                    .filter(r -> key.toString().equals(r.key()))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("no dead letter with key " + key));
         }
     }
 }

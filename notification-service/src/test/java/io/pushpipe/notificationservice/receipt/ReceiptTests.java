@@ -12,7 +12,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushpipe.common.EventHeaders;
 import io.pushpipe.common.MessageSent;
 import io.pushpipe.common.MessageType;
-import io.pushpipe.common.Topics;
 import io.pushpipe.notificationservice.Events;
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
@@ -24,8 +23,6 @@ import io.pushpipe.notificationservice.expo.ExpoReceipts;
 import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.TokenHygiene;
 import io.pushpipe.notificationservice.token.TokenRegistry;
-import io.pushpipe.testsupport.SharedInfrastructure;
-import io.pushpipe.testsupport.TopicReader;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -270,7 +267,7 @@ class ReceiptTests extends NotificationIntegrationTest {
 
         poller.pollOnce(Instant.now().plus(DUE));
 
-        ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(event);
+        ConsumerRecord<String, byte[]> deadLetter = awaitDeadLetter(record -> isOf(record, event));
         assertThat(new String(
                         deadLetter.headers().lastHeader(EventHeaders.DLT_REASON).value(), UTF_8))
                 .isEqualTo("INVALID_CREDENTIALS");
@@ -283,17 +280,6 @@ class ReceiptTests extends NotificationIntegrationTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> pushesOf(event, failing) == 2);
         assertThat(pushesOf(event, fine)).isEqualTo(1);
-    }
-
-    private static ConsumerRecord<String, byte[]> awaitDeadLetter(MessageSent event) {
-        try (TopicReader dlt = new TopicReader(SharedInfrastructure.kafkaBootstrapServers(), Topics.MESSAGE_SENT_DLT)) {
-            return dlt
-                    .readUntil(records -> records.stream().anyMatch(r -> isOf(r, event)), Duration.ofSeconds(30))
-                    .stream()
-                    .filter(r -> isOf(r, event))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("no dead letter for event " + event.eventId()));
-        }
     }
 
     private static boolean isOf(ConsumerRecord<String, byte[]> record, MessageSent event) {
