@@ -101,6 +101,34 @@ class ExpoSandboxTests {
     }
 
     @Test
+    void answersReceiptsByTheDeviceTableWithAMessageThatFitsTheError() throws Exception {
+        List<String> tokens = List.of(
+                "ExponentPushToken[healthy]",
+                "ExponentPushToken[Gone-1]",
+                "ExponentPushToken[ProviderCredentials-1]",
+                "ExponentPushToken[ReceiptRate-1]");
+        String messages =
+                tokens.stream().map(token -> "{\"to\":\"" + token + "\"}").collect(Collectors.joining(",", "[", "]"));
+        List<String> tickets = new ArrayList<>();
+        JSON.readTree(send(messages, false).body())
+                .path("data")
+                .forEach(t -> tickets.add(t.path("id").asString()));
+
+        var receipts = JSON.readTree(receipts(expo, tickets).body()).path("data");
+
+        assertThat(receipts.path(tickets.get(0)).path("status").asString()).isEqualTo("ok");
+        assertThat(receipts.path(tickets.get(1)).path("details").path("error").asString())
+                .isEqualTo("DeviceNotRegistered");
+        assertThat(receipts.path(tickets.get(2)).path("details").path("error").asString())
+                .isEqualTo("InvalidCredentials");
+        assertThat(receipts.path(tickets.get(3)).path("details").path("error").asString())
+                .isEqualTo("MessageRateExceeded");
+        assertThat(receipts.path(tickets.get(3)).path("message").asString())
+                .contains("rate exceeded")
+                .doesNotContain("credentials");
+    }
+
+    @Test
     void keepsOnlyTheLatestNotificationsRequestsAndTicketsItIsToldToKeep() throws Exception {
         try (ExpoSandbox small = ExpoSandbox.start(0, 3)) {
             List<String> tickets = new ArrayList<>();
@@ -151,6 +179,14 @@ class ExpoSandboxTests {
                     .containsExactly("ExponentPushToken[b]");
         }
         assertThat(ExpoSandbox.DEFAULT_RETAINED).isEqualTo(10_000);
+    }
+
+    private HttpResponse<String> receipts(ExpoSandbox target, List<String> tickets) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(target.baseUrl() + ExpoSandbox.RECEIPTS_PATH))
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("ids", tickets))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String json, boolean gzip) throws Exception {
