@@ -6,9 +6,11 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -29,14 +31,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Faults can be scripted: {@link #failNext}, {@link #outage} and {@link #latency}. What it received is
  * recorded for inspection: the latest {@link #DEFAULT_RETAINED} notifications, requests and tickets unless
- * told otherwise, so that a sandbox left running (compose, the local stack) does not grow without bound.
- * Thread-safe.
+ * told otherwise, so that a sandbox left running (compose, the local stack) does not grow without bound; and
+ * the 429s it answered, per second ({@link #rejectedPerSecond}), so that a burst is visible. Thread-safe.
  */
 public final class ExpoSandbox implements AutoCloseable {
 
     public static final String SEND_PATH = "/--/api/v2/push/send";
     public static final String RECEIPTS_PATH = "/--/api/v2/push/getReceipts";
     public static final String NOTIFICATIONS_PATH = "/api/notifications";
+    /** {@link #rejectedPerSecond()} as JSON: {@code [{"second": "<ISO instant>", "rejected": <count>}, ...]}. */
+    public static final String REJECTED_PATH = "/api/rejected-per-second";
+
     public static final String DEFAULT_PROJECT = "@pushpipe/app";
     public static final String SECOND_PROJECT = "@pushpipe/project-b";
     public static final int MAX_RECIPIENTS_PER_REQUEST = 100;
@@ -66,6 +71,7 @@ public final class ExpoSandbox implements AutoCloseable {
         server.createContext(SEND_PATH, new SendHandler(clock, faults, rateLimit, recording));
         server.createContext(RECEIPTS_PATH, new ReceiptsHandler(faults, recording));
         server.createContext(NOTIFICATIONS_PATH, page::notifications);
+        server.createContext(REJECTED_PATH, page::rejectedPerSecond);
         server.createContext("/", page::page);
     }
 
@@ -168,6 +174,14 @@ public final class ExpoSandbox implements AutoCloseable {
     /** The ticket ids of the latest getReceipts requests, in arrival order. */
     public List<List<String>> receiptRequests() {
         return recording.receiptRequests();
+    }
+
+    /**
+     * How many send requests were answered 429 (the rate limit or a scripted fault) in each second since the
+     * start or the last reset, by the start of the second they arrived in; seconds without one are left out.
+     */
+    public SortedMap<Instant, Integer> rejectedPerSecond() {
+        return recording.rejectedPerSecond();
     }
 
     /** The most send requests that were being handled at the same moment. */

@@ -10,7 +10,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What people and scripts look at: the lock-screen page at {@code /}, the notifications it shows as JSON at
- * {@value ExpoSandbox#NOTIFICATIONS_PATH}.
+ * {@value ExpoSandbox#NOTIFICATIONS_PATH}, and the 429s per second at {@value ExpoSandbox#REJECTED_PATH}.
  */
 final class SandboxPage {
 
@@ -27,7 +27,7 @@ final class SandboxPage {
                                 404,
                                 "NOT_FOUND",
                                 "The sandbox serves /, " + ExpoSandbox.SEND_PATH + ", " + ExpoSandbox.RECEIPTS_PATH
-                                        + " and " + ExpoSandbox.NOTIFICATIONS_PATH)
+                                        + ", " + ExpoSandbox.NOTIFICATIONS_PATH + " and " + ExpoSandbox.REJECTED_PATH)
                         .sendTo(exchange);
                 return;
             }
@@ -50,6 +50,20 @@ final class SandboxPage {
                 item.put("ticket_id", n.ticketId());
                 item.put("received_at", n.receivedAt().toString());
             }
+            Answer.json(list).sendTo(exchange);
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /** {@code [{"second": "2026-01-01T12:00:03Z", "rejected": 4}, ...]}, oldest first, seconds with a 429 only. */
+    void rejectedPerSecond(HttpExchange exchange) throws IOException {
+        try {
+            ArrayNode list = JSON.createArrayNode();
+            recording
+                    .rejectedPerSecond()
+                    .forEach((second, count) ->
+                            list.addObject().put("second", second.toString()).put("rejected", count));
             Answer.json(list).sendTo(exchange);
         } finally {
             exchange.close();

@@ -120,8 +120,14 @@ record SendHandler(Clock clock, FaultSwitches faults, ProjectRateLimit rateLimit
     }
 
     private Answer record(Request request, Answer answer, int recipients) {
-        recording.answered(new ReceivedRequest(
-                clock.instant(), recipients, request.gzipped(), request.authorization() != null, answer.status()));
+        recording.answered(
+                new ReceivedRequest(
+                        clock.instant(),
+                        recipients,
+                        request.gzipped(),
+                        request.authorization() != null,
+                        answer.status()),
+                request.arrivedAt());
         return answer;
     }
 

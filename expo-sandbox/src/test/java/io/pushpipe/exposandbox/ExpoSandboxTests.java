@@ -9,9 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
@@ -126,6 +128,39 @@ class ExpoSandboxTests {
         assertThat(receipts.path(tickets.get(3)).path("message").asString())
                 .contains("rate exceeded")
                 .doesNotContain("credentials");
+    }
+
+    @Test
+    void countsThe429sItAnswersPerSecondAndServesThemAsJson() throws Exception {
+        expo.rateLimitPerSecond(1);
+        String two = "[{\"to\":\"ExponentPushToken[a]\"},{\"to\":\"ExponentPushToken[b]\"}]";
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(two, false).statusCode()).isEqualTo(429);
+        }
+        expo.failNext(1, ExpoSandbox.Fault.tooManyRequests());
+        send("{\"to\":\"ExponentPushToken[a]\"}", false);
+        assertThat(send("{\"to\":\"ExponentPushToken[a]\"}", false).statusCode())
+                .isEqualTo(200);
+
+        Map<Instant, Integer> rejected = expo.rejectedPerSecond();
+        HttpResponse<String> listed = http.send(
+                HttpRequest.newBuilder(URI.create(expo.baseUrl() + ExpoSandbox.REJECTED_PATH))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(rejected.values().stream().mapToInt(Integer::intValue).sum())
+                .as("three over the limit and one scripted")
+                .isEqualTo(4);
+        assertThat(rejected.keySet())
+                .allSatisfy(second -> assertThat(second.getNano()).isZero());
+        Map<Instant, Integer> fromJson = new TreeMap<>();
+        JSON.readTree(listed.body())
+                .forEach(entry -> fromJson.put(
+                        Instant.parse(entry.path("second").asString()),
+                        entry.path("rejected").asInt()));
+        assertThat(fromJson).isEqualTo(rejected);
+        expo.reset();
+        assertThat(expo.rejectedPerSecond()).isEmpty();
     }
 
     @Test
