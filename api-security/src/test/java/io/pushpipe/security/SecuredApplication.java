@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** A service in miniature: a user endpoint, a per-user endpoint and an admin endpoint behind {@link ApiSecurity}. */
 @SpringBootConfiguration
-@EnableAutoConfiguration(excludeName = "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")
+@EnableAutoConfiguration
 @Import({ApiSecurity.class, ApiErrors.class, SecuredApplication.Endpoints.class})
 class SecuredApplication {
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ public final class Benchmark {
         }
         Path root = Path.of("").toAbsolutePath();
         Benchmark benchmark = new Benchmark(options, root);
-        List<Map<String, Double>> runs = new ArrayList<>();
+        List<Map<Figure, Double>> runs = new ArrayList<>();
         for (int run = 1; run <= options.runs(); run++) {
             log.info("▶ Run {} of {}", run, options.runs());
             runs.add(benchmark.run(run));
@@ -61,8 +62,8 @@ public final class Benchmark {
         System.exit(0);
     }
 
-    private Map<String, Double> run(int run) throws Exception {
-        Map<String, Double> figures = new LinkedHashMap<>();
+    private Map<Figure, Double> run(int run) throws Exception {
+        Map<Figure, Double> figures = new LinkedHashMap<>();
         Path logs = root.resolve("bench/target/logs/run-" + run);
         try (Pipeline pipeline = new Pipeline(root, logs, options.jfr())) {
             pipeline.expo().latency(Duration.ofMillis(options.expoLatencyMillis()));
@@ -96,24 +97,24 @@ public final class Benchmark {
         return figures;
     }
 
-    private void ingest(Pipeline pipeline, Load load, Map<String, Double> figures, int run) throws Exception {
+    private void ingest(Pipeline pipeline, Load load, Map<Figure, Double> figures, int run) throws Exception {
         for (int clients : List.of(16, 64)) {
             pipeline.expo().reset();
-            Map<String, Double> cpuBefore = CpuTime.snapshot(pipeline);
+            Map<ProcessKind, Double> cpuBefore = CpuTime.snapshot(pipeline);
             Load.Outcome outcome =
                     load.closedLoop(clients, Duration.ofSeconds(options.seconds()), run * 100L + clients);
             awaitNotifications(pipeline.expo(), outcome.expectedNotifications.get());
-            Map<String, Double> cpuAfter = CpuTime.snapshot(pipeline);
-            String key = "ingest_c" + clients;
-            figures.put(key + "_rps", outcome.requestsPerSecond());
-            percentiles(figures, key, outcome.postMillis);
-            figures.put(key + "_errors", (double) outcome.refused.get());
+            Map<ProcessKind, Double> cpuAfter = CpuTime.snapshot(pipeline);
+            figures.put(Figure.ingestRequestsPerSecond(clients), outcome.requestsPerSecond());
+            percentiles(figures, p -> Figure.ingestPost(clients, p), outcome.postMillis);
+            figures.put(Figure.ingestErrors(clients), (double) outcome.refused.get());
             cpuAfter.forEach((process, seconds) -> figures.put(
-                    key + "_cpu_ms_" + process, (seconds - cpuBefore.get(process)) * 1000 / outcome.accepted.get()));
+                    Figure.ingestCpuMs(clients, process),
+                    (seconds - cpuBefore.get(process)) * 1000 / outcome.accepted.get()));
         }
     }
 
-    private void latency(Pipeline pipeline, Load load, Map<String, Double> figures, int run) {
+    private void latency(Pipeline pipeline, Load load, Map<Figure, Double> figures, int run) {
         for (int rate : List.of(100, 300, 1000)) {
             pipeline.expo().reset();
             ServiceProcess notifications = pipeline.notificationServices().get(0);
@@ -131,31 +132,30 @@ public final class Benchmark {
                             Duration.between(posted, notification.receivedAt()).toNanos() / 1e6);
                 }
             }
-            String key = "e2e_r" + rate;
             Map<String, Double> relayAfter = Metrics.scrape(pipeline.messageService());
             Map<String, Double> deliveryAfter = Metrics.scrape(notifications);
             figures.put(
-                    key + "_relay_ms",
+                    Figure.endToEnd(rate, Figure.EndToEnd.RELAY_MS),
                     Metrics.meanMillis(relayBefore, relayAfter, "pushpipe_outbox_publish_latency_seconds"));
             figures.put(
-                    key + "_listener_ms",
+                    Figure.endToEnd(rate, Figure.EndToEnd.LISTENER_MS),
                     Metrics.meanMillis(deliveryBefore, deliveryAfter, "spring_kafka_listener_seconds"));
             figures.put(
-                    key + "_expo_ms",
+                    Figure.endToEnd(rate, Figure.EndToEnd.EXPO_MS),
                     Metrics.meanMillis(deliveryBefore, deliveryAfter, "pushpipe_expo_request_latency_seconds"));
             figures.put(
-                    key + "_batch_events",
+                    Figure.endToEnd(rate, Figure.EndToEnd.BATCH_EVENTS),
                     Metrics.delta(deliveryBefore, deliveryAfter, "pushpipe_events_consumed_total")
                             / Metrics.delta(deliveryBefore, deliveryAfter, "spring_kafka_listener_seconds_count"));
-            figures.put(key + "_achieved_rps", outcome.requestsPerSecond());
-            percentiles(figures, key, endToEnd);
+            figures.put(Figure.endToEnd(rate, Figure.EndToEnd.ACHIEVED_RPS), outcome.requestsPerSecond());
+            percentiles(figures, p -> Figure.endToEnd(rate, p), endToEnd);
             figures.put(
-                    key + "_max",
+                    Figure.endToEnd(rate, Figure.EndToEnd.MAX),
                     endToEnd.stream().mapToDouble(Double::doubleValue).max().orElse(0));
         }
     }
 
-    private void recovery(Pipeline pipeline, Load load, Map<String, Double> figures, int run) {
+    private void recovery(Pipeline pipeline, Load load, Map<Figure, Double> figures, int run) {
         ExpoSandbox expo = pipeline.expo();
         expo.reset();
         AtomicReference<Instant> outageEnded = new AtomicReference<>();
@@ -190,25 +190,24 @@ public final class Benchmark {
                 lastOfBacklog = notification.receivedAt();
             }
         }
-        figures.put("recovery_lost", (double) (outcome.expectedNotifications.get() - distinct.size()));
-        figures.put("recovery_duplicated", (double) (received.size() - distinct.size()));
+        figures.put(Figure.RECOVERY_LOST, (double) (outcome.expectedNotifications.get() - distinct.size()));
+        figures.put(Figure.RECOVERY_DUPLICATED, (double) (received.size() - distinct.size()));
         figures.put(
-                "recovery_drain_seconds",
+                Figure.RECOVERY_DRAIN_SECONDS,
                 Duration.between(outageEnded.get(), lastOfBacklog).toMillis() / 1000.0);
     }
 
-    private void capacity(Pipeline pipeline, int instances, Map<String, Double> figures, int run) {
+    private void capacity(Pipeline pipeline, int instances, Map<Figure, Double> figures, int run) {
         pipeline.stopNotificationServices();
         long expected = pipeline.publishBacklog(options.backlog(), run * 31L + instances);
         pipeline.expo().reset();
         pipeline.startNotificationServices(instances, NO_CLIENT_LIMIT);
         awaitNotifications(pipeline.expo(), expected);
-        figures.put(
-                "capacity_" + instances + "_per_second", rate(pipeline.expo().notifications()));
-        figures.put("capacity_" + instances + "_notifications", (double) expected);
+        figures.put(Figure.capacityPerSecond(instances), rate(pipeline.expo().notifications()));
+        figures.put(Figure.capacityNotifications(instances), (double) expected);
     }
 
-    private void atExpoLimit(Pipeline pipeline, Map<String, Double> figures, int run) {
+    private void atExpoLimit(Pipeline pipeline, Map<Figure, Double> figures, int run) {
         pipeline.stopNotificationServices();
         long expected = pipeline.publishBacklog(options.limitBacklog(), run * 53L);
         ExpoSandbox expo = pipeline.expo();
@@ -216,18 +215,20 @@ public final class Benchmark {
         expo.rateLimitPerSecond(options.expoLimit());
         pipeline.startNotificationServices(1, 570);
         awaitNotifications(expo, expected);
-        figures.put("limit_per_second", rate(expo.notifications()));
-        figures.put("limit_429s", (double)
+        figures.put(Figure.LIMIT_PER_SECOND, rate(expo.notifications()));
+        figures.put(Figure.LIMIT_429S, (double)
                 expo.requests().stream().filter(r -> r.status() == 429).count());
-        figures.put("limit_notifications", (double) expected);
+        figures.put(Figure.LIMIT_NOTIFICATIONS, (double) expected);
         expo.rateLimitPerSecond(0);
     }
 
-    private static void memory(Pipeline pipeline, Map<String, Double> figures) {
+    private static void memory(Pipeline pipeline, Map<Figure, Double> figures) {
         for (ServiceProcess process : pipeline.allProcesses()) {
-            String kind = process.name().startsWith("message") ? "message_service" : "notification_service";
-            figures.merge("memory_" + kind + "_rss_mib", process.peakRssMib(), Math::max);
-            figures.merge("memory_" + kind + "_heap_mib", process.peakHeapMib(), Math::max);
+            ProcessKind kind = process.name().startsWith("message")
+                    ? ProcessKind.MESSAGE_SERVICE
+                    : ProcessKind.NOTIFICATION_SERVICE;
+            figures.merge(Figure.memoryRssMib(kind), process.peakRssMib(), Math::max);
+            figures.merge(Figure.memoryHeapMib(kind), process.peakHeapMib(), Math::max);
         }
     }
 
@@ -241,12 +242,13 @@ public final class Benchmark {
         return received.size() / (Duration.between(first, last).toNanos() / 1e9);
     }
 
-    private static void percentiles(Map<String, Double> figures, String key, Collection<Double> values) {
+    private static void percentiles(
+            Map<Figure, Double> figures, Function<Figure.Percentile, Figure> figure, Collection<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
         sorted.sort(Double::compare);
-        figures.put(key + "_p50", percentile(sorted, 0.50));
-        figures.put(key + "_p95", percentile(sorted, 0.95));
-        figures.put(key + "_p99", percentile(sorted, 0.99));
+        for (Figure.Percentile percentile : Figure.Percentile.values()) {
+            figures.put(figure.apply(percentile), percentile(sorted, percentile.quantile));
+        }
     }
 
     static double percentile(List<Double> sorted, double quantile) {

@@ -3,7 +3,7 @@ package io.pushpipe.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.Map;
 
 /** CPU seconds used so far (user + system, from /proc) by the pipeline's processes, grouped by what they are. */
@@ -14,16 +14,16 @@ final class CpuTime {
     private CpuTime() {}
 
     /** message-service, notification-service (all instances), PostgreSQL, and this JVM (Kafka, sandbox, load). */
-    static Map<String, Double> snapshot(Pipeline pipeline) {
-        Map<String, Double> seconds = new LinkedHashMap<>();
-        seconds.put("message_service", of(pipeline.messageService().pid()));
+    static Map<ProcessKind, Double> snapshot(Pipeline pipeline) {
+        Map<ProcessKind, Double> seconds = new EnumMap<>(ProcessKind.class);
+        seconds.put(ProcessKind.MESSAGE_SERVICE, of(pipeline.messageService().pid()));
         seconds.put(
-                "notification_service",
+                ProcessKind.NOTIFICATION_SERVICE,
                 pipeline.notificationServices().stream()
                         .mapToDouble(process -> of(process.pid()))
                         .sum());
         seconds.put(
-                "postgres",
+                ProcessKind.POSTGRES,
                 // pg_ctl detaches PostgreSQL from this JVM; it is the only one on the machine.
                 ProcessHandle.allProcesses()
                         .filter(process -> process.info()
@@ -32,7 +32,7 @@ final class CpuTime {
                                 .orElse(false))
                         .mapToDouble(process -> of(process.pid()))
                         .sum());
-        seconds.put("bench", of(ProcessHandle.current().pid()));
+        seconds.put(ProcessKind.BENCH, of(ProcessHandle.current().pid()));
         return seconds;
     }
 

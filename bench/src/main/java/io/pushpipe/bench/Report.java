@@ -1,10 +1,33 @@
 package io.pushpipe.bench;
 
+import static io.pushpipe.bench.Figure.EndToEnd.ACHIEVED_RPS;
+import static io.pushpipe.bench.Figure.EndToEnd.BATCH_EVENTS;
+import static io.pushpipe.bench.Figure.EndToEnd.EXPO_MS;
+import static io.pushpipe.bench.Figure.EndToEnd.LISTENER_MS;
+import static io.pushpipe.bench.Figure.EndToEnd.MAX;
+import static io.pushpipe.bench.Figure.EndToEnd.RELAY_MS;
+import static io.pushpipe.bench.Figure.LIMIT_429S;
+import static io.pushpipe.bench.Figure.LIMIT_PER_SECOND;
+import static io.pushpipe.bench.Figure.Percentile.P50;
+import static io.pushpipe.bench.Figure.Percentile.P99;
+import static io.pushpipe.bench.Figure.RECOVERY_DRAIN_SECONDS;
+import static io.pushpipe.bench.Figure.RECOVERY_DUPLICATED;
+import static io.pushpipe.bench.Figure.RECOVERY_LOST;
+import static io.pushpipe.bench.Figure.capacityPerSecond;
+import static io.pushpipe.bench.Figure.endToEnd;
+import static io.pushpipe.bench.Figure.ingestCpuMs;
+import static io.pushpipe.bench.Figure.ingestPost;
+import static io.pushpipe.bench.Figure.ingestRequestsPerSecond;
+import static io.pushpipe.bench.Figure.memoryHeapMib;
+import static io.pushpipe.bench.Figure.memoryRssMib;
+
+import io.pushpipe.bench.Figure.Percentile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,97 +43,64 @@ final class Report {
 
     /** The figures the README reports, in order, with their targets. */
     private static final List<Row> ROWS = List.of(
-            new Row("Ingest, 16 clients", "requests/s", "ingest_c16_rps", null, null),
-            new Row(
-                    "Ingest, 16 clients",
-                    "POST p50 / p95 / p99 ms",
-                    "ingest_c16_p50",
-                    "ingest_c16_p95",
-                    "ingest_c16_p99"),
-            new Row("Ingest, 64 clients", "requests/s", "ingest_c64_rps", "≥ 3,500", v -> v >= 3500),
-            new Row(
-                    "Ingest, 64 clients",
-                    "POST p50 / p95 / p99 ms",
-                    "ingest_c64_p50",
-                    "ingest_c64_p95",
-                    "ingest_c64_p99"),
-            new Row("Ingest, 64 clients", "POST p99 ms", "ingest_c64_p99", "≤ 50", v -> v <= 50),
+            new Row("Ingest, 16 clients", "requests/s", ingestRequestsPerSecond(16), null, null),
+            new Row("Ingest, 16 clients", "POST p50 / p95 / p99 ms", postPercentiles(16)),
+            new Row("Ingest, 64 clients", "requests/s", ingestRequestsPerSecond(64), "≥ 3,500", v -> v >= 3500),
+            new Row("Ingest, 64 clients", "POST p50 / p95 / p99 ms", postPercentiles(64)),
+            new Row("Ingest, 64 clients", "POST p99 ms", ingestPost(64, P99), "≤ 50", v -> v <= 50),
             new Row(
                     "Ingest, 64 clients",
                     "CPU ms per message, post to push: message-service / notification-service / PostgreSQL /"
                             + " bench JVM (Kafka, sandbox, load generator)",
-                    "ingest_c64_cpu_ms_message_service",
-                    "ingest_c64_cpu_ms_notification_service",
-                    "ingest_c64_cpu_ms_postgres",
-                    "ingest_c64_cpu_ms_bench"),
-            new Row(
-                    "End to end, 100 msg/s",
-                    "p50 / p95 / p99 / max ms",
-                    "e2e_r100_p50",
-                    "e2e_r100_p95",
-                    "e2e_r100_p99",
-                    "e2e_r100_max"),
-            new Row(
-                    "End to end, 300 msg/s",
-                    "p50 / p95 / p99 / max ms",
-                    "e2e_r300_p50",
-                    "e2e_r300_p95",
-                    "e2e_r300_p99",
-                    "e2e_r300_max"),
-            new Row("End to end, 300 msg/s", "p50 ms", "e2e_r300_p50", "≤ 15", v -> v <= 15),
-            new Row("End to end, 300 msg/s", "p99 ms", "e2e_r300_p99", "≤ 50", v -> v <= 50),
+                    Arrays.stream(ProcessKind.values())
+                            .map(process -> ingestCpuMs(64, process))
+                            .toList()),
+            new Row("End to end, 100 msg/s", "p50 / p95 / p99 / max ms", endToEndPercentilesAndMax(100)),
+            new Row("End to end, 300 msg/s", "p50 / p95 / p99 / max ms", endToEndPercentilesAndMax(300)),
+            new Row("End to end, 300 msg/s", "p50 ms", endToEnd(300, P50), "≤ 15", v -> v <= 15),
+            new Row("End to end, 300 msg/s", "p99 ms", endToEnd(300, P99), "≤ 50", v -> v <= 50),
             new Row(
                     "End to end, 300 msg/s",
                     "where the time goes: relay commit→ack / listener batch / Expo request ms, events per batch",
-                    "e2e_r300_relay_ms",
-                    "e2e_r300_listener_ms",
-                    "e2e_r300_expo_ms",
-                    "e2e_r300_batch_events"),
-            new Row(
-                    "End to end, 1000 msg/s",
-                    "p50 / p95 / p99 / max ms",
-                    "e2e_r1000_p50",
-                    "e2e_r1000_p95",
-                    "e2e_r1000_p99",
-                    "e2e_r1000_max"),
-            new Row("End to end, 1000 msg/s", "messages/s achieved", "e2e_r1000_achieved_rps", null, null),
+                    List.of(
+                            endToEnd(300, RELAY_MS),
+                            endToEnd(300, LISTENER_MS),
+                            endToEnd(300, EXPO_MS),
+                            endToEnd(300, BATCH_EVENTS))),
+            new Row("End to end, 1000 msg/s", "p50 / p95 / p99 / max ms", endToEndPercentilesAndMax(1000)),
+            new Row("End to end, 1000 msg/s", "messages/s achieved", endToEnd(1000, ACHIEVED_RPS), null, null),
             new Row(
                     "Delivery capacity, 1 instance",
                     "notifications/s",
-                    "capacity_1_per_second",
+                    capacityPerSecond(1),
                     "≥ 10,000",
                     v -> v >= 10000),
-            new Row("Delivery capacity, 2 instances", "notifications/s", "capacity_2_per_second", null, null),
-            new Row("Delivery capacity, 3 instances", "notifications/s", "capacity_3_per_second", null, null),
-            new Row("At Expo's limit (600/s)", "notifications/s", "limit_per_second", "≥ 570", v -> v >= 570),
-            new Row("At Expo's limit (600/s)", "429s received", "limit_429s", "0", v -> v == 0),
-            new Row("Recovery, 10 s outage at 300 msg/s", "notifications lost", "recovery_lost", "0", v -> v == 0),
+            new Row("Delivery capacity, 2 instances", "notifications/s", capacityPerSecond(2), null, null),
+            new Row("Delivery capacity, 3 instances", "notifications/s", capacityPerSecond(3), null, null),
+            new Row("At Expo's limit (600/s)", "notifications/s", LIMIT_PER_SECOND, "≥ 570", v -> v >= 570),
+            new Row("At Expo's limit (600/s)", "429s received", LIMIT_429S, "0", v -> v == 0),
+            new Row("Recovery, 10 s outage at 300 msg/s", "notifications lost", RECOVERY_LOST, "0", v -> v == 0),
             new Row(
                     "Recovery, 10 s outage at 300 msg/s",
                     "notifications duplicated",
-                    "recovery_duplicated",
+                    RECOVERY_DUPLICATED,
                     "0",
                     v -> v == 0),
             new Row(
                     "Recovery, 10 s outage at 300 msg/s",
                     "s from outage end to backlog drained",
-                    "recovery_drain_seconds",
+                    RECOVERY_DRAIN_SECONDS,
                     "≤ 10",
                     v -> v <= 10),
-            new Row(
-                    "Memory, message-service",
-                    "peak RSS / heap MiB",
-                    "memory_message_service_rss_mib",
-                    "memory_message_service_heap_mib"),
+            new Row("Memory, message-service", "peak RSS / heap MiB", memory(ProcessKind.MESSAGE_SERVICE)),
             new Row(
                     "Memory, notification-service (largest instance)",
                     "peak RSS / heap MiB",
-                    "memory_notification_service_rss_mib",
-                    "memory_notification_service_heap_mib"));
+                    memory(ProcessKind.NOTIFICATION_SERVICE)));
 
     private Report() {}
 
-    static void write(Path directory, Benchmark.Options options, List<Map<String, Double>> runs) throws IOException {
+    static void write(Path directory, Benchmark.Options options, List<Map<Figure, Double>> runs) throws IOException {
         Files.createDirectories(directory);
         String machine = Machine.describe();
         StringBuilder markdown = new StringBuilder();
@@ -135,18 +125,18 @@ final class Report {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("machine", machine);
         json.put("options", options);
-        json.put("runs", runs);
-        Map<String, Double> medians = new LinkedHashMap<>();
+        json.put("runs", runs.stream().map(Report::byKey).toList());
+        Map<Figure, Double> medians = new LinkedHashMap<>();
         for (Row row : ROWS) {
             List<String> median = new ArrayList<>();
             List<String> each = new ArrayList<>();
-            for (String key : row.keys()) {
+            for (Figure figure : row.figures()) {
                 List<Double> values = runs.stream()
-                        .map(run -> run.get(key))
+                        .map(run -> run.get(figure))
                         .filter(v -> v != null)
                         .toList();
                 double m = median(values);
-                medians.put(key, m);
+                medians.put(figure, m);
                 median.add(format(m));
                 each.add(values.stream()
                         .map(Report::format)
@@ -154,7 +144,7 @@ final class Report {
                         .orElse(""));
             }
             String met = Optional.ofNullable(row.meets())
-                    .map(test -> test.test(medians.get(row.keys().get(0))) ? "✅" : "❌")
+                    .map(test -> test.test(medians.get(row.figures().get(0))) ? "✅" : "❌")
                     .orElse("");
             markdown.append("| ")
                     .append(row.scenario())
@@ -170,11 +160,37 @@ final class Report {
                     .append(met)
                     .append(" |\n");
         }
-        json.put("medians", medians);
+        json.put("medians", byKey(medians));
         Files.writeString(directory.resolve("benchmark.md"), markdown.toString());
         Files.writeString(
                 directory.resolve("benchmark.json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    }
+
+    /** The figures as {@code benchmark.json} names them, in the same order. */
+    private static Map<String, Double> byKey(Map<Figure, Double> figures) {
+        Map<String, Double> byKey = new LinkedHashMap<>();
+        figures.forEach((figure, value) -> byKey.put(figure.key(), value));
+        return byKey;
+    }
+
+    private static List<Figure> postPercentiles(int clients) {
+        return Arrays.stream(Percentile.values())
+                .map(percentile -> ingestPost(clients, percentile))
+                .toList();
+    }
+
+    private static List<Figure> endToEndPercentilesAndMax(int rate) {
+        List<Figure> figures = new ArrayList<>();
+        for (Percentile percentile : Percentile.values()) {
+            figures.add(endToEnd(rate, percentile));
+        }
+        figures.add(endToEnd(rate, MAX));
+        return figures;
+    }
+
+    private static List<Figure> memory(ProcessKind service) {
+        return List.of(memoryRssMib(service), memoryHeapMib(service));
     }
 
     static double median(List<Double> values) {
@@ -197,18 +213,18 @@ final class Report {
     }
 
     /**
-     * @param keys one figure, or several shown as a / b / c
+     * @param figures one figure, or several shown as a / b / c
      * @param target what it must reach; null when the issue sets none
      * @param meets whether the (first) median reaches the target
      */
-    private record Row(String scenario, String figure, List<String> keys, String target, DoublePredicate meets) {
+    private record Row(String scenario, String figure, List<Figure> figures, String target, DoublePredicate meets) {
 
-        Row(String scenario, String figure, String key, String target, DoublePredicate meets) {
-            this(scenario, figure, List.of(key), target, meets);
+        Row(String scenario, String figure, Figure one, String target, DoublePredicate meets) {
+            this(scenario, figure, List.of(one), target, meets);
         }
 
-        Row(String scenario, String figure, String... keys) {
-            this(scenario, figure, List.of(keys), null, null);
+        Row(String scenario, String figure, List<Figure> several) {
+            this(scenario, figure, several, null, null);
         }
     }
 }

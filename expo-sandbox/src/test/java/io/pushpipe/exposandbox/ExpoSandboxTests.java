@@ -9,9 +9,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPOutputStream;
@@ -101,6 +103,67 @@ class ExpoSandboxTests {
     }
 
     @Test
+    void answersReceiptsByTheDeviceTableWithAMessageThatFitsTheError() throws Exception {
+        List<String> tokens = List.of(
+                "ExponentPushToken[healthy]",
+                "ExponentPushToken[Gone-1]",
+                "ExponentPushToken[ProviderCredentials-1]",
+                "ExponentPushToken[ReceiptRate-1]");
+        String messages =
+                tokens.stream().map(token -> "{\"to\":\"" + token + "\"}").collect(Collectors.joining(",", "[", "]"));
+        List<String> tickets = new ArrayList<>();
+        JSON.readTree(send(messages, false).body())
+                .path("data")
+                .forEach(t -> tickets.add(t.path("id").asString()));
+
+        var receipts = JSON.readTree(receipts(expo, tickets).body()).path("data");
+
+        assertThat(receipts.path(tickets.get(0)).path("status").asString()).isEqualTo("ok");
+        assertThat(receipts.path(tickets.get(1)).path("details").path("error").asString())
+                .isEqualTo("DeviceNotRegistered");
+        assertThat(receipts.path(tickets.get(2)).path("details").path("error").asString())
+                .isEqualTo("InvalidCredentials");
+        assertThat(receipts.path(tickets.get(3)).path("details").path("error").asString())
+                .isEqualTo("MessageRateExceeded");
+        assertThat(receipts.path(tickets.get(3)).path("message").asString())
+                .contains("rate exceeded")
+                .doesNotContain("credentials");
+    }
+
+    @Test
+    void countsThe429sItAnswersPerSecondAndServesThemAsJson() throws Exception {
+        expo.rateLimitPerSecond(1);
+        String two = "[{\"to\":\"ExponentPushToken[a]\"},{\"to\":\"ExponentPushToken[b]\"}]";
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(two, false).statusCode()).isEqualTo(429);
+        }
+        expo.failNext(1, ExpoSandbox.Fault.tooManyRequests());
+        send("{\"to\":\"ExponentPushToken[a]\"}", false);
+        assertThat(send("{\"to\":\"ExponentPushToken[a]\"}", false).statusCode())
+                .isEqualTo(200);
+
+        Map<Instant, Integer> rejected = expo.rejectedPerSecond();
+        HttpResponse<String> listed = http.send(
+                HttpRequest.newBuilder(URI.create(expo.baseUrl() + ExpoSandbox.REJECTED_PATH))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(rejected.values().stream().mapToInt(Integer::intValue).sum())
+                .as("three over the limit and one scripted")
+                .isEqualTo(4);
+        assertThat(rejected.keySet())
+                .allSatisfy(second -> assertThat(second.getNano()).isZero());
+        Map<Instant, Integer> fromJson = new TreeMap<>();
+        JSON.readTree(listed.body())
+                .forEach(entry -> fromJson.put(
+                        Instant.parse(entry.path("second").asString()),
+                        entry.path("rejected").asInt()));
+        assertThat(fromJson).isEqualTo(rejected);
+        expo.reset();
+        assertThat(expo.rejectedPerSecond()).isEmpty();
+    }
+
+    @Test
     void keepsOnlyTheLatestNotificationsRequestsAndTicketsItIsToldToKeep() throws Exception {
         try (ExpoSandbox small = ExpoSandbox.start(0, 3)) {
             List<String> tickets = new ArrayList<>();
@@ -151,6 +214,14 @@ class ExpoSandboxTests {
                     .containsExactly("ExponentPushToken[b]");
         }
         assertThat(ExpoSandbox.DEFAULT_RETAINED).isEqualTo(10_000);
+    }
+
+    private HttpResponse<String> receipts(ExpoSandbox target, List<String> tickets) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(target.baseUrl() + ExpoSandbox.RECEIPTS_PATH))
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("ids", tickets))))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String json, boolean gzip) throws Exception {

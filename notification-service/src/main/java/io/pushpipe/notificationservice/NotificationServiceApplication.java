@@ -16,7 +16,6 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.EnableScheduling;
-import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Consumes {@code MessageSent} events and delivers push notifications through the Expo Push API. */
@@ -28,12 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
 @EnableScheduling
 public class NotificationServiceApplication {
 
-    /** Token registrations are a few hundred bytes. */
-    private static final DataSize MAX_REQUEST_SIZE = DataSize.ofKilobytes(16);
-
     @Bean
-    RequestSizeLimitFilter requestSizeLimitFilter(JsonMapper json) {
-        return new RequestSizeLimitFilter(MAX_REQUEST_SIZE, json);
+    RequestSizeLimitFilter requestSizeLimitFilter(NotificationServiceProperties properties, JsonMapper json) {
+        return new RequestSizeLimitFilter(properties.api().maxRequestSize(), json);
     }
 
     /** Test pushes, delivery status and everything under /admin are for the back end and operators. */

@@ -11,12 +11,14 @@ import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
  * notification-service settings under {@code pushpipe.*}; each can be set by environment variable, for
  * example {@code PUSHPIPE_EXPO_BASE_URL} or {@code PUSHPIPE_EXPO_ACCESS_TOKEN}.
  *
+ * @param api limits of the HTTP API
  * @param expo how to reach the Expo Push API and how hard to push it
  * @param content what the notifications say
  * @param delivery how consumed events are retried and dead-lettered
@@ -29,6 +31,7 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("pushpipe")
 public record NotificationServiceProperties(
+        @Valid @NotNull @DefaultValue Api api,
         @Valid @NotNull @DefaultValue Expo expo,
         @Valid @NotNull @DefaultValue Content content,
         @Valid @NotNull @DefaultValue Delivery delivery,
@@ -37,6 +40,12 @@ public record NotificationServiceProperties(
         @Valid @NotNull @DefaultValue Retention retention,
         @Valid @NotNull @DefaultValue Health health,
         @Valid @NotNull @DefaultValue Dlt dlt) {
+
+    /**
+     * @param maxRequestSize largest request body accepted; larger ones get 413. Token registrations and test
+     *     pushes are a few hundred bytes
+     */
+    public record Api(@NotNull @DefaultValue("16KB") DataSize maxRequestSize) {}
 
     /**
      * @param baseUrl Expo's origin; requests go to {@code <base-url>/--/api/v2/push/send}

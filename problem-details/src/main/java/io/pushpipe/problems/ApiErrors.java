@@ -18,7 +18,6 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
-import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -93,9 +92,9 @@ public class ApiErrors extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(invalid(List.of(new FieldProblem(name, rule))));
     }
 
+    /** JDBC's {@code CannotGetJdbcConnectionException} is a {@link DataAccessResourceFailureException}. */
     @ExceptionHandler({
         CannotCreateTransactionException.class,
-        CannotGetJdbcConnectionException.class,
         DataAccessResourceFailureException.class,
         TransientDataAccessException.class,
         TransactionSystemException.class

@@ -1,0 +1,132 @@
+package io.pushpipe.bench;
+
+import java.util.Locale;
+
+/**
+ * A figure the benchmark measures once per run, named by its key in {@code benchmark.json}. Only this type
+ * spells keys: {@link Benchmark} records figures and {@link Report} lays them out through the same factories,
+ * so a misspelt figure does not compile instead of leaving an empty cell.
+ */
+final class Figure {
+
+    static final Figure LIMIT_PER_SECOND = new Figure("limit_per_second");
+    static final Figure LIMIT_429S = new Figure("limit_429s");
+    static final Figure LIMIT_NOTIFICATIONS = new Figure("limit_notifications");
+    static final Figure RECOVERY_LOST = new Figure("recovery_lost");
+    static final Figure RECOVERY_DUPLICATED = new Figure("recovery_duplicated");
+    static final Figure RECOVERY_DRAIN_SECONDS = new Figure("recovery_drain_seconds");
+
+    private final String key;
+
+    private Figure(String key) {
+        this.key = key;
+    }
+
+    /** Requests per second that {@code clients} closed-loop clients posted. */
+    static Figure ingestRequestsPerSecond(int clients) {
+        return ingest(clients, "rps");
+    }
+
+    /** A percentile of the POST's duration with {@code clients} clients, in ms. */
+    static Figure ingestPost(int clients, Percentile percentile) {
+        return ingest(clients, percentile.suffix);
+    }
+
+    /** POSTs refused with {@code clients} clients. */
+    static Figure ingestErrors(int clients) {
+        return ingest(clients, "errors");
+    }
+
+    /** CPU ms per accepted message that {@code process} used with {@code clients} clients. */
+    static Figure ingestCpuMs(int clients, ProcessKind process) {
+        return ingest(clients, "cpu_ms_" + process.key());
+    }
+
+    /** A percentile of the time from POST to push at {@code rate} messages per second, in ms. */
+    static Figure endToEnd(int rate, Percentile percentile) {
+        return endToEnd(rate, percentile.suffix);
+    }
+
+    /** Another figure of the time from POST to push at {@code rate} messages per second. */
+    static Figure endToEnd(int rate, EndToEnd measure) {
+        return endToEnd(rate, measure.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** Notifications per second {@code instances} notification-service instances delivered from a backlog. */
+    static Figure capacityPerSecond(int instances) {
+        return new Figure("capacity_" + instances + "_per_second");
+    }
+
+    static Figure capacityNotifications(int instances) {
+        return new Figure("capacity_" + instances + "_notifications");
+    }
+
+    /** Peak resident memory of a service's (largest) process, in MiB. */
+    static Figure memoryRssMib(ProcessKind service) {
+        return new Figure("memory_" + service.key() + "_rss_mib");
+    }
+
+    /** Peak heap of a service's (largest) process, in MiB. */
+    static Figure memoryHeapMib(ProcessKind service) {
+        return new Figure("memory_" + service.key() + "_heap_mib");
+    }
+
+    private static Figure ingest(int clients, String measure) {
+        return new Figure("ingest_c" + clients + "_" + measure);
+    }
+
+    private static Figure endToEnd(int rate, String measure) {
+        return new Figure("e2e_r" + rate + "_" + measure);
+    }
+
+    /** The figure's name in {@code benchmark.json}, for example {@code ingest_c64_p99}. */
+    String key() {
+        return key;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Figure figure && figure.key.equals(key);
+    }
+
+    @Override
+    public int hashCode() {
+        return key.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return key;
+    }
+
+    /** The percentiles the report gives of a distribution (nearest rank). */
+    enum Percentile {
+        P50(0.50),
+        P95(0.95),
+        P99(0.99);
+
+        final double quantile;
+        private final String suffix;
+
+        Percentile(double quantile) {
+            this.quantile = quantile;
+            this.suffix = name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** What the latency scenarios measure besides the percentiles. */
+    enum EndToEnd {
+        /** The slowest message, in ms. */
+        MAX,
+        /** Mean time from the outbox commit to the broker's acknowledgement, in ms. */
+        RELAY_MS,
+        /** Mean duration of a consumer batch, in ms. */
+        LISTENER_MS,
+        /** Mean duration of a request to the Expo sandbox, in ms. */
+        EXPO_MS,
+        /** Events per consumer batch. */
+        BATCH_EVENTS,
+        /** Messages per second the open loop achieved. */
+        ACHIEVED_RPS
+    }
+}

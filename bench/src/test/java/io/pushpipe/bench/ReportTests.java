@@ -1,0 +1,64 @@
+package io.pushpipe.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+class ReportTests {
+
+    @TempDir
+    Path results;
+
+    @Test
+    void aFigureRecordedByTheBenchmarkFillsItsCellAndKeepsItsNameInTheJson() throws Exception {
+        Map<Figure, Double> run = Map.of(
+                Figure.LIMIT_PER_SECOND,
+                571.0,
+                Figure.LIMIT_429S,
+                0.0,
+                Figure.ingestPost(64, Figure.Percentile.P99),
+                12.0);
+
+        Report.write(results, Benchmark.Options.parse(new String[0]), List.of(run, run));
+
+        assertThat(results.resolve("benchmark.md"))
+                .content()
+                .contains("| At Expo's limit (600/s) | notifications/s | 571 | 571, 571 | ≥ 570 | ✅ |")
+                .contains("| At Expo's limit (600/s) | 429s received | 0 | 0, 0 | 0 | ✅ |")
+                .contains("| Ingest, 64 clients | POST p99 ms | 12 | 12, 12 | ≤ 50 | ✅ |")
+                .as("a figure no run recorded is a dash")
+                .contains("| Recovery, 10 s outage at 300 msg/s | notifications lost | – |  | 0 | ❌ |");
+        JsonNode json = JsonMapper.builder().build().readTree(Files.readString(results.resolve("benchmark.json")));
+        assertThat(json.path("medians").path("limit_429s").asDouble()).isZero();
+        assertThat(json.path("medians").path("ingest_c64_p99").asDouble()).isEqualTo(12);
+        assertThat(json.path("runs").get(0).path("limit_per_second").asDouble()).isEqualTo(571);
+    }
+
+    @Test
+    void figuresKeepTheNamesEarlierResultsUse() {
+        assertThat(List.of(
+                        Figure.ingestRequestsPerSecond(16),
+                        Figure.ingestCpuMs(64, ProcessKind.NOTIFICATION_SERVICE),
+                        Figure.endToEnd(300, Figure.Percentile.P50),
+                        Figure.endToEnd(300, Figure.EndToEnd.RELAY_MS),
+                        Figure.capacityPerSecond(3),
+                        Figure.memoryHeapMib(ProcessKind.MESSAGE_SERVICE),
+                        Figure.RECOVERY_DRAIN_SECONDS))
+                .extracting(Figure::key)
+                .containsExactly(
+                        "ingest_c16_rps",
+                        "ingest_c64_cpu_ms_notification_service",
+                        "e2e_r300_p50",
+                        "e2e_r300_relay_ms",
+                        "capacity_3_per_second",
+                        "memory_message_service_heap_mib",
+                        "recovery_drain_seconds");
+    }
+}
