@@ -11,7 +11,7 @@ import io.pushpipe.notificationservice.delivery.DeliveryLedger.Status;
 import io.pushpipe.notificationservice.dlt.DeadLetterReason;
 import io.pushpipe.notificationservice.expo.ExpoError;
 import io.pushpipe.notificationservice.expo.PushResult;
-import io.pushpipe.notificationservice.token.TokenRegistry.Device;
+import io.pushpipe.notificationservice.token.Devices.Device;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -14,9 +14,8 @@ import io.pushpipe.notificationservice.delivery.DeliveryPlan.Push;
 import io.pushpipe.notificationservice.expo.ExpoPushClient;
 import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import io.pushpipe.notificationservice.expo.PushResult;
-import io.pushpipe.notificationservice.token.TokenHygiene;
-import io.pushpipe.notificationservice.token.TokenRegistry;
-import io.pushpipe.notificationservice.token.TokenRegistry.Device;
+import io.pushpipe.notificationservice.token.Devices;
+import io.pushpipe.notificationservice.token.Devices.Device;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,8 +64,7 @@ class NotificationDispatcher {
     private static final Duration DEFERRED_LEASE = Duration.ofSeconds(30);
     private static final int DEFERRED_BATCH = 500;
 
-    private final TokenRegistry tokens;
-    private final TokenHygiene hygiene;
+    private final Devices devices;
     private final DeliveryLedger ledger;
     private final PushContent content;
     private final ExpoPushClient expo;
@@ -80,8 +78,7 @@ class NotificationDispatcher {
     private final Clock clock = Clock.systemUTC();
 
     NotificationDispatcher(
-            TokenRegistry tokens,
-            TokenHygiene hygiene,
+            Devices devices,
             DeliveryLedger ledger,
             PushContent content,
             ExpoPushClient expo,
@@ -90,8 +87,7 @@ class NotificationDispatcher {
             TransactionTemplate transactions,
             NotificationServiceProperties.Delivery settings,
             MeterRegistry meters) {
-        this.tokens = tokens;
-        this.hygiene = hygiene;
+        this.devices = devices;
         this.ledger = ledger;
         this.content = content;
         this.expo = expo;
@@ -166,7 +162,7 @@ class NotificationDispatcher {
                 (request, answers) -> ledger.record(plan.recordsOf(request, answers)));
         BatchOutcome outcome = plan.outcome(results);
         transactions.executeWithoutResult(status -> {
-            hygiene.deactivateNotRegistered(outcome.notRegistered());
+            devices.notRegistered(outcome.notRegistered());
             ledger.markProcessed(outcome.processed());
             deadLetters.record(outcome.deadLetters());
             deferred.defer(outcome.deferrals(), clock.instant(), settings.retryDelay());
@@ -193,13 +189,13 @@ class NotificationDispatcher {
         List<Incoming> pending = DeliveryPlan.pending(incoming, processed);
         List<UUID> receivers =
                 pending.stream().map(in -> in.event().receiverId()).distinct().toList();
-        Map<UUID, List<Device>> devices = tokens.activeDevicesOf(receivers);
+        Map<UUID, List<Device>> active = devices.activeOf(receivers);
         return DeliveryPlan.of(
                 incoming,
                 pending,
                 ledger.deliveriesOf(DeliveryPlan.eventIds(pending)),
-                devices,
-                fromDeferred ? Map.of() : waitingDevices(receivers, devices, DeliveryPlan.eventIds(incoming)),
+                active,
+                fromDeferred ? Map.of() : waitingDevices(receivers, active, DeliveryPlan.eventIds(incoming)),
                 deferredBefore,
                 expo.recipientsPerRequest(),
                 settings.maxDevicesPerEvent(),

@@ -6,8 +6,7 @@ import io.pushpipe.notificationservice.expo.ExpoError;
 import io.pushpipe.notificationservice.expo.ExpoPushClient;
 import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.ExpoTokens;
-import io.pushpipe.notificationservice.token.TokenHygiene;
-import io.pushpipe.notificationservice.token.TokenRegistry;
+import io.pushpipe.notificationservice.token.Devices;
 import io.swagger.v3.oas.annotations.Operation;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,14 +26,12 @@ class TestPushController {
 
     private static final Logger log = LoggerFactory.getLogger(TestPushController.class);
 
-    private final TokenRegistry tokens;
-    private final TokenHygiene hygiene;
+    private final Devices devices;
     private final ExpoPushClient expo;
     private final PushContent content;
 
-    TestPushController(TokenRegistry tokens, TokenHygiene hygiene, ExpoPushClient expo, PushContent content) {
-        this.tokens = tokens;
-        this.hygiene = hygiene;
+    TestPushController(Devices devices, ExpoPushClient expo, PushContent content) {
+        this.devices = devices;
         this.expo = expo;
         this.content = content;
     }
@@ -42,21 +39,21 @@ class TestPushController {
     @Operation(summary = "Send a test push to every active device of the user")
     @PostMapping(path = "/test-push-notification/{userId}", produces = MediaType.APPLICATION_JSON_VALUE)
     TestPushResult send(@PathVariable UUID userId) {
-        List<String> devices = tokens.activeDevicesOf(List.of(userId)).getOrDefault(userId, List.of()).stream()
-                .map(TokenRegistry.Device::expoToken)
+        List<String> tokens = devices.activeOf(List.of(userId)).getOrDefault(userId, List.of()).stream()
+                .map(Devices.Device::expoToken)
                 .toList();
-        if (devices.isEmpty()) {
+        if (tokens.isEmpty()) {
             log.warn("⚠️ No push token found for user {}", userId);
             throw new ResponseStatusException(
                     HttpStatus.NOT_FOUND,
                     "User " + userId + " has no active push token. The app registers one with POST /push-tokens.");
         }
         List<PushResult> results =
-                expo.send(devices.stream().map(content::testMessage).toList());
+                expo.send(tokens.stream().map(content::testMessage).toList());
         List<DeviceResult> answers = new ArrayList<>();
         List<String> notRegistered = new ArrayList<>();
-        for (int i = 0; i < devices.size(); i++) {
-            String token = devices.get(i);
+        for (int i = 0; i < tokens.size(); i++) {
+            String token = tokens.get(i);
             if (results.get(i) instanceof PushResult.Accepted accepted) {
                 answers.add(new DeviceResult(ExpoTokens.mask(token), "ok", accepted.ticketId(), null, null));
             } else if (results.get(i) instanceof PushResult.Failed failed) {
@@ -67,7 +64,7 @@ class TestPushController {
                 }
             }
         }
-        hygiene.deactivateNotRegistered(notRegistered);
+        devices.notRegistered(notRegistered);
         long accepted = answers.stream().filter(a -> "ok".equals(a.status())).count();
         if (accepted > 0) {
             log.info("✅ Push notification sent successfully (test) devices={}", accepted);

@@ -26,7 +26,7 @@ import java.util.Map;
  * @param payload the payload as text (only when one record is read)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record DeadLetter(
+record DeadLetter(
         int partition,
         long offset,
         Instant timestamp,

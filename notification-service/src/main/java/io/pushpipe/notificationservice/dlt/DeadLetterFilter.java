@@ -14,7 +14,7 @@ import java.util.Locale;
  * @param eventId the event id, exactly
  * @param receiverId the receiver id (the record key), exactly
  */
-public record DeadLetterFilter(
+record DeadLetterFilter(
         Instant since,
         Instant until,
         String reason,

@@ -12,8 +12,7 @@ import io.pushpipe.notificationservice.dlt.DeadLetterReason;
 import io.pushpipe.notificationservice.expo.ExpoError;
 import io.pushpipe.notificationservice.expo.ExpoReceipts;
 import io.pushpipe.notificationservice.expo.ExpoReceipts.Receipt;
-import io.pushpipe.notificationservice.token.TokenHygiene;
-import io.pushpipe.notificationservice.token.TokenRegistry;
+import io.pushpipe.notificationservice.token.Devices;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +32,7 @@ import org.springframework.stereotype.Component;
  * SKIP LOCKED} and a lease, so any number of instances poll without asking twice for one ticket. A
  * receipt that is still missing {@code give-up-after} after sending marks the delivery unknown.
  *
- * <p>{@code DeviceNotRegistered} receipts go through {@link TokenHygiene}; {@code MessageRateExceeded}
+ * <p>{@code DeviceNotRegistered} receipts go through {@link Devices#notRegistered}; {@code MessageRateExceeded}
  * throttles that device for {@code pushpipe.tokens.throttle-duration} and sends the message to it again
  * afterwards; {@code InvalidCredentials} and {@code MismatchSenderId} dead-letter the event, to be replayed to
  * exactly those devices after the fix, and turn the {@code receipts} health component DOWN for an hour
@@ -44,15 +43,14 @@ import org.springframework.stereotype.Component;
  * scrape never queries {@code deliveries} itself.
  */
 @Component("receipts") // the name of its health component
-public class ReceiptPoller implements HealthIndicator {
+class ReceiptPoller implements HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(ReceiptPoller.class);
 
     private final DeliveryLedger ledger;
     private final ReceiptVerdicts verdicts;
     private final ExpoReceipts expo;
-    private final TokenHygiene hygiene;
-    private final TokenRegistry tokens;
+    private final Devices devices;
     private final NotificationServiceProperties.Receipts settings;
     private final Duration throttleDuration;
     private final MeterRegistry meters;
@@ -63,15 +61,13 @@ public class ReceiptPoller implements HealthIndicator {
             DeliveryLedger ledger,
             ReceiptVerdicts verdicts,
             ExpoReceipts expo,
-            TokenHygiene hygiene,
-            TokenRegistry tokens,
+            Devices devices,
             NotificationServiceProperties properties,
             MeterRegistry meters) {
         this.ledger = ledger;
         this.verdicts = verdicts;
         this.expo = expo;
-        this.hygiene = hygiene;
-        this.tokens = tokens;
+        this.devices = devices;
         this.settings = properties.receipts();
         this.throttleDuration = properties.tokens().throttleDuration();
         this.meters = meters;
@@ -102,7 +98,7 @@ public class ReceiptPoller implements HealthIndicator {
      *
      * @return how many tickets got an answer (a receipt, or unknown)
      */
-    public int pollOnce(Instant now) {
+    int pollOnce(Instant now) {
         int answered = 0;
         try {
             while (true) {
@@ -184,8 +180,8 @@ public class ReceiptPoller implements HealthIndicator {
                     receipt == null ? null : receipt.message()));
         }
         verdicts.record(rows, now);
-        hygiene.deactivateNotRegistered(notRegistered);
-        tokens.throttle(throttled, now.plus(throttleDuration));
+        devices.notRegistered(notRegistered);
+        devices.throttle(throttled, now.plus(throttleDuration));
         Counter.builder("pushpipe.receipts.fetched")
                 .description("Receipts Expo answered")
                 .register(meters)

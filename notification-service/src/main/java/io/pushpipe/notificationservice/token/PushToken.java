@@ -16,7 +16,7 @@ import java.util.UUID;
  * @param deactivationReason why it stopped, for example {@code DeviceNotRegistered} or {@code signed_out}
  * @param throttledUntil pushes wait until then, because Expo answered MessageRateExceeded; may be past
  */
-public record PushToken(
+record PushToken(
         UUID userId,
         String expoToken,
         String platform,

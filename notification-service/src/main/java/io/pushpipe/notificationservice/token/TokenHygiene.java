@@ -34,7 +34,7 @@ import org.springframework.stereotype.Component;
  * counts the guard needs, both read from partial indexes.
  */
 @Component
-public class TokenHygiene implements HealthIndicator {
+class TokenHygiene implements HealthIndicator {
 
     static final String NOT_REGISTERED = ExpoError.DEVICE_NOT_REGISTERED.code();
 
@@ -122,7 +122,7 @@ public class TokenHygiene implements HealthIndicator {
      *
      * @return how many were deactivated (0 when they were quarantined)
      */
-    public int deactivateNotRegistered(Collection<String> tokens) {
+    int deactivateNotRegistered(Collection<String> tokens) {
         if (tokens.isEmpty()) {
             return 0;
         }

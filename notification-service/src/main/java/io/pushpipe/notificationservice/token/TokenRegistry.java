@@ -1,5 +1,6 @@
 package io.pushpipe.notificationservice.token;
 
+import io.pushpipe.notificationservice.token.Devices.Device;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -17,7 +18,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** The {@code push_tokens} table: which devices receive which user's notifications. */
 @Component
-public class TokenRegistry {
+class TokenRegistry {
 
     private static final String COLUMNS = """
             user_id, expo_token, platform, active, created_at, last_registered_at, deactivated_at,
@@ -173,7 +174,7 @@ public class TokenRegistry {
      * The active devices of every given user, in one query, least recently registered first; users without
      * any are absent.
      */
-    public Map<UUID, List<Device>> activeDevicesOf(Collection<UUID> userIds) {
+    Map<UUID, List<Device>> activeDevicesOf(Collection<UUID> userIds) {
         Map<UUID, List<Device>> devices = new LinkedHashMap<>();
         if (userIds.isEmpty()) {
             return devices;
@@ -197,7 +198,7 @@ public class TokenRegistry {
     }
 
     /** Holds pushes to these devices back until {@code until}, as Expo asked with MessageRateExceeded. */
-    public int throttle(Collection<String> expoTokens, Instant until) {
+    int throttle(Collection<String> expoTokens, Instant until) {
         if (expoTokens.isEmpty()) {
             return 0;
         }
@@ -212,7 +213,7 @@ public class TokenRegistry {
      *
      * @return how many were active and are not any more
      */
-    public int deactivate(Collection<String> expoTokens, String reason) {
+    int deactivate(Collection<String> expoTokens, String reason) {
         if (expoTokens.isEmpty()) {
             return 0;
         }
@@ -240,13 +241,6 @@ public class TokenRegistry {
         return value == null ? null : value.toInstant();
     }
 
-    /**
-     * An active device of a user.
-     *
-     * @param expoToken its token
-     * @param throttled Expo asked to slow down pushes to it, and the wait is not over
-     */
-    public record Device(String expoToken, boolean throttled) {}
 
     /**
      * The outcome of {@link #register}.

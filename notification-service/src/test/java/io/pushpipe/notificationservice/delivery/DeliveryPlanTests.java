@@ -19,7 +19,7 @@ import io.pushpipe.notificationservice.delivery.DeliveryPlan.Incoming;
 import io.pushpipe.notificationservice.delivery.DeliveryPlan.Push;
 import io.pushpipe.notificationservice.dlt.DeadLetterReason;
 import io.pushpipe.notificationservice.expo.PushResult;
-import io.pushpipe.notificationservice.token.TokenRegistry.Device;
+import io.pushpipe.notificationservice.token.Devices.Device;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -21,8 +21,7 @@ import io.pushpipe.notificationservice.expo.ExpoPushClient;
 import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import io.pushpipe.notificationservice.expo.ExpoReceipts;
 import io.pushpipe.notificationservice.expo.PushResult;
-import io.pushpipe.notificationservice.token.TokenHygiene;
-import io.pushpipe.notificationservice.token.TokenRegistry;
+import io.pushpipe.notificationservice.token.Devices;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,13 +114,12 @@ class ReceiptTests extends NotificationIntegrationTest {
             @Autowired DeliveryLedger ledger,
             @Autowired ReceiptVerdicts verdicts,
             @Autowired ExpoReceipts receipts,
-            @Autowired TokenHygiene hygiene,
-            @Autowired TokenRegistry tokens,
+            @Autowired Devices devices,
             @Autowired NotificationServiceProperties properties) {
         List<String> tickets = issueTickets("pair", 2500);
         insertAcceptedDeliveries(tickets, Instant.now().minus(DUE));
         ReceiptPoller second =
-                new ReceiptPoller(ledger, verdicts, receipts, hygiene, tokens, properties, new SimpleMeterRegistry());
+                new ReceiptPoller(ledger, verdicts, receipts, devices, properties, new SimpleMeterRegistry());
         Instant now = Instant.now();
 
         CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> poller.pollOnce(now));
