@@ -43,7 +43,7 @@ import org.springframework.stereotype.Component;
  * scrape never queries {@code deliveries} itself.
  */
 @Component("receipts") // the name of its health component
-class ReceiptPoller implements HealthIndicator {
+public class ReceiptPoller implements HealthIndicator {
 
     private static final Logger log = LoggerFactory.getLogger(ReceiptPoller.class);
 
@@ -98,7 +98,7 @@ class ReceiptPoller implements HealthIndicator {
      *
      * @return how many tickets got an answer (a receipt, or unknown)
      */
-    int pollOnce(Instant now) {
+    public int pollOnce(Instant now) {
         int answered = 0;
         try {
             while (true) {

@@ -1,7 +1,7 @@
 package io.pushpipe.notificationservice.token;
 
-import io.pushpipe.notificationservice.token.Devices.Device;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
+import io.pushpipe.notificationservice.token.Devices.Device;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -240,7 +240,6 @@ class TokenRegistry {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
-
 
     /**
      * The outcome of {@link #register}.
