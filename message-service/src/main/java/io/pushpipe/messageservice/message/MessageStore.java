@@ -1,6 +1,5 @@
 package io.pushpipe.messageservice.message;
 
-import io.pushpipe.common.MessageSent;
 import io.pushpipe.common.MessageType;
 import io.pushpipe.messageservice.outbox.Outbox;
 import java.sql.ResultSet;
@@ -13,7 +12,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-/** The {@code messages} table. Storing a message also enqueues its {@link MessageSent} event. */
+/** The {@code messages} table. Storing a message also enqueues the event it announces itself with. */
 @Component
 class MessageStore {
 
@@ -52,14 +51,7 @@ class MessageStore {
                 .toInstant();
         Message message = new Message(
                 id, request.senderId(), request.receiverId(), request.messageType(), request.content(), createdAt);
-        outbox.enqueue(MessageSent.of(
-                UUID.randomUUID(),
-                message.id(),
-                message.senderId(),
-                message.receiverId(),
-                message.messageType(),
-                message.content(),
-                message.createdAt()));
+        outbox.enqueue(message.announce());
         return message;
     }
 

@@ -85,14 +85,12 @@ class OutboxRelayTests extends IntegrationTest {
             @Autowired DataSource dataSource,
             @Autowired MessageServiceProperties properties)
             throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
         OutboxRelay secondRelay = new OutboxRelay(
-                jdbc,
-                transactions,
-                kafka,
-                topics,
+                new RelayCycle(jdbc, transactions, kafka, topics, properties, meters),
                 new OutboxWakeups(dataSource),
                 properties,
-                new SimpleMeterRegistry());
+                meters);
         secondRelay.start();
         List<UUID> receivers =
                 IntStream.range(0, 8).mapToObj(i -> UUID.randomUUID()).toList();
