@@ -2,10 +2,14 @@ package io.pushpipe.security;
 
 import java.util.Collection;
 import java.util.List;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
@@ -51,6 +55,16 @@ public class ApiSecurity implements WebMvcConfigurer {
     ApiSecurity(ApiSecurityProperties properties) {
         this.claims = properties.jwt();
         this.roleClaim = claims.roleClaim();
+    }
+
+    /** Anonymous health probes answered before the security chain, from a status at most a second old. */
+    @Bean
+    FilterRegistrationBean<AnonymousHealth> anonymousHealth(ObjectProvider<HealthEndpoint> health) {
+        FilterRegistrationBean<AnonymousHealth> registration =
+                new FilterRegistrationBean<>(new AnonymousHealth(health));
+        registration.addUrlPatterns(AnonymousHealth.PATH);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
     }
 
     @Bean
