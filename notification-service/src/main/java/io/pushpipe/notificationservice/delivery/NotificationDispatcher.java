@@ -182,7 +182,8 @@ class NotificationDispatcher {
     private DeliveryPlan plan(
             List<ConsumerRecord<String, byte[]>> records, Map<UUID, Integer> deferredBefore, boolean fromDeferred) {
         List<Incoming> incoming = DeliveryPlan.decode(records);
-        Set<UUID> processed = ledger.processed(DeliveryPlan.eventIds(incoming));
+        List<UUID> batch = DeliveryPlan.eventIds(incoming);
+        Set<UUID> processed = ledger.processed(batch);
         if (fromDeferred) {
             deferred.done(processed);
         }
@@ -195,7 +196,7 @@ class NotificationDispatcher {
                 pending,
                 ledger.deliveriesOf(DeliveryPlan.eventIds(pending)),
                 active,
-                fromDeferred ? Map.of() : waitingDevices(receivers, active, DeliveryPlan.eventIds(incoming)),
+                fromDeferred ? Map.of() : waitingDevices(receivers, active, batch),
                 deferredBefore,
                 expo.recipientsPerRequest(),
                 settings.maxDevicesPerEvent(),

@@ -66,13 +66,6 @@ public enum ExpoError {
         return handling;
     }
 
-    /** Sending the same push later may succeed. */
-    public boolean isTransient() {
-        return handling == Handling.RETRY_LATER
-                || handling == Handling.NOT_ATTEMPTED
-                || handling == Handling.THROTTLE_DEVICE;
-    }
-
     /** Its event goes to the DLT; replaying the event after the fix tries this device again. */
     public boolean needsHuman() {
         return handling == Handling.DEAD_LETTER;

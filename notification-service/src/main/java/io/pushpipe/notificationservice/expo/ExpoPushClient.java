@@ -63,9 +63,10 @@ public class ExpoPushClient {
 
     /** Sends the messages in requests of {@link #recipientsPerRequest()} and answers each one's result. */
     public List<PushResult> send(List<ExpoPushMessage> messages) {
+        int perRequest = recipientsPerRequest();
         List<List<ExpoPushMessage>> chunks = new ArrayList<>();
-        for (int from = 0; from < messages.size(); from += recipientsPerRequest()) {
-            chunks.add(messages.subList(from, Math.min(messages.size(), from + recipientsPerRequest())));
+        for (int from = 0; from < messages.size(); from += perRequest) {
+            chunks.add(messages.subList(from, Math.min(messages.size(), from + perRequest)));
         }
         return send(chunks, Instant.MAX, (request, results) -> {});
     }

@@ -201,7 +201,7 @@ class ExpoPushClientTests {
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r).isInstanceOf(PushResult.Failed.class);
             assertThat(((PushResult.Failed) r).error()).isEqualTo(ExpoError.EXPO_UNAVAILABLE);
-            assertThat(((PushResult.Failed) r).error().isTransient()).isTrue();
+            assertThat(((PushResult.Failed) r).error().handling()).isEqualTo(ExpoError.Handling.RETRY_LATER);
         });
     }
 
@@ -233,7 +233,7 @@ class ExpoPushClientTests {
         assertThat(results.get(0)).isInstanceOf(PushResult.Accepted.class);
         assertThat(results.get(1)).isInstanceOfSatisfying(PushResult.Failed.class, failed -> {
             assertThat(failed.errorCode()).isEqualTo("DeviceNotRegistered");
-            assertThat(failed.error().isTransient()).isFalse();
+            assertThat(failed.error().handling()).isEqualTo(ExpoError.Handling.DEACTIVATE_TOKEN);
         });
     }
 
