@@ -184,6 +184,14 @@ public final class ExpoSandbox implements AutoCloseable {
         return recording.rejectedPerSecond();
     }
 
+    /**
+     * Per Expo project, the most notifications that arrived and were admitted within one rolling second since
+     * the start or the last reset, whether a limit is set or not.
+     */
+    public Map<String, Long> busiestSecond() {
+        return rateLimit.busiestSecond();
+    }
+
     /** The most send requests that were being handled at the same moment. */
     public int maxInFlight() {
         return recording.maxInFlight();

@@ -87,6 +87,23 @@ class ExpoSandboxTests {
     }
 
     @Test
+    void recordsTheBusiestRollingSecondPerProjectWithOrWithoutALimit() throws Exception {
+        String two = "[{\"to\":\"ExponentPushToken[a]\"},{\"to\":\"ExponentPushToken[b]\"}]";
+        send(two, false);
+        send(two, false);
+        send("[{\"to\":\"ExponentPushToken[projectB-1]\"}]", false);
+
+        assertThat(expo.busiestSecond()).containsEntry("@pushpipe/app", 4L).containsEntry("@pushpipe/project-b", 1L);
+
+        expo.reset();
+        expo.rateLimitPerSecond(3);
+        send(two, false);
+        send(two, false);
+
+        assertThat(expo.busiestSecond()).as("a refused request is not counted").containsEntry("@pushpipe/app", 2L);
+    }
+
+    @Test
     void readsGzipBodiesAndServesScriptedFaultsAndOutages() throws Exception {
         expo.failNext(1, ExpoSandbox.Fault.tooManyRequests());
 
