@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,13 +23,18 @@ import org.slf4j.LoggerFactory;
  * Runs every scenario {@code runs} times, each run on a fresh pipeline, and writes the medians with every
  * run's figures to {@code bench/results/benchmark.md} and {@code .json}.
  *
- * <pre>./pushpipe-bench [--runs 3] [--backlog 100000] [--limit-backlog 10000] [--candidates 5000] [--seconds 15] [--warm-up 60]
- *     [--expo-latency-ms 0] [--expo-limit 600] [--scenarios ingest,latency,recovery,capacity,limit] [--jfr]</pre>
+ * <pre>./pushpipe-bench [--runs 3] [--backlog 100000] [--candidates 5000] [--seconds 15] [--warm-up 60]
+ *     [--expo-latency-ms 0] [--expo-limit 600] [--limit-instances 1,3] [--limit-latencies-ms 0,250,500]
+ *     [--limit-messages 10000] [--scenarios ingest,latency,recovery,capacity,limit] [--jfr]</pre>
  */
 public final class Benchmark {
 
     private static final Logger log = LoggerFactory.getLogger(Benchmark.class);
     private static final int NO_CLIENT_LIMIT = 1_000_000;
+    /**
+     * How long a scenario waits for its notifications: at Expo's limit, 10,000 messages make about 20,000
+     * pushes, 35 s at 570 per second and several times that when Expo answers late.
+     */
     private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(5);
 
     private final Options options;
@@ -89,7 +95,7 @@ public final class Benchmark {
                 }
             }
             if (options.runs("limit")) {
-                atExpoLimit(pipeline, figures, run);
+                atExpoLimit(pipeline, load, figures, run);
             }
             memory(pipeline, figures);
         }
@@ -123,15 +129,7 @@ public final class Benchmark {
             Load.Outcome outcome = load.openLoop(
                     rate, Duration.ofSeconds(Math.max(20, options.seconds())), run * 10L + rate, Map.of());
             awaitNotifications(pipeline.expo(), outcome.expectedNotifications.get());
-            List<Double> endToEnd = new ArrayList<>();
-            for (ReceivedNotification notification : pipeline.expo().notifications()) {
-                Instant posted =
-                        outcome.postedAt.get(String.valueOf(notification.data().get("messageId")));
-                if (posted != null) {
-                    endToEnd.add(
-                            Duration.between(posted, notification.receivedAt()).toNanos() / 1e6);
-                }
-            }
+            List<Double> endToEnd = endToEndMillis(outcome, pipeline.expo().notifications());
             Map<String, Double> relayAfter = Metrics.scrape(pipeline.messageService());
             Map<String, Double> deliveryAfter = Metrics.scrape(notifications);
             figures.put(
@@ -180,7 +178,7 @@ public final class Benchmark {
         Set<String> distinct = new HashSet<>();
         Instant lastOfBacklog = outageEnded.get();
         for (ReceivedNotification notification : received) {
-            String messageId = String.valueOf(notification.data().get("messageId"));
+            String messageId = messageId(notification);
             Instant posted = outcome.postedAt.get(messageId);
             if (posted == null) {
                 continue;
@@ -207,19 +205,60 @@ public final class Benchmark {
         figures.put(Figure.capacityNotifications(instances), (double) expected);
     }
 
-    private void atExpoLimit(Pipeline pipeline, Map<Figure, Double> figures, int run) {
-        pipeline.stopNotificationServices();
-        long expected = pipeline.publishBacklog(options.limitBacklog(), run * 53L);
+    /**
+     * Every cell of the matrix at Expo's limit: fresh notification-service instances in their default
+     * configuration, the sandbox allowing {@code --expo-limit} notifications per second and answering after
+     * the cell's latency, and {@code --limit-messages} messages posted through the API by 64 clients as fast
+     * as they are answered. Afterwards the sandbox and the one instance are as the other scenarios expect.
+     */
+    private void atExpoLimit(Pipeline pipeline, Load load, Map<Figure, Double> figures, int run)
+            throws InterruptedException {
         ExpoSandbox expo = pipeline.expo();
-        expo.reset();
-        expo.rateLimitPerSecond(options.expoLimit());
-        pipeline.startNotificationServices(1, 570);
-        awaitNotifications(expo, expected);
-        figures.put(Figure.LIMIT_PER_SECOND, rate(expo.notifications()));
-        figures.put(Figure.LIMIT_429S, (double)
-                expo.requests().stream().filter(r -> r.status() == 429).count());
-        figures.put(Figure.LIMIT_NOTIFICATIONS, (double) expected);
+        for (int instances : options.limitInstances()) {
+            for (int latencyMillis : options.limitLatenciesMillis()) {
+                pipeline.stopNotificationServices();
+                expo.reset();
+                expo.rateLimitPerSecond(options.expoLimit());
+                expo.latency(Duration.ofMillis(latencyMillis));
+                pipeline.startNotificationServices(instances);
+                log.info(
+                        "At Expo's limit: {} instance(s), Expo answering after {} ms, {} messages",
+                        instances,
+                        latencyMillis,
+                        options.limitMessages());
+                Load.Outcome outcome =
+                        load.closedLoop(64, options.limitMessages(), run * 53L + instances * 1000L + latencyMillis);
+                long expected = outcome.expectedNotifications.get();
+                awaitNotifications(expo, expected);
+                List<ReceivedNotification> received = expo.notifications();
+                long distinct = received.stream()
+                        .filter(notification -> outcome.postedAt.containsKey(messageId(notification)))
+                        .map(notification -> messageId(notification) + notification.to())
+                        .distinct()
+                        .count();
+                int rejected = expo.rejectedPerSecond().values().stream()
+                        .mapToInt(Integer::intValue)
+                        .sum();
+                long busiest = expo.busiestSecond().values().stream()
+                        .mapToLong(Long::longValue)
+                        .max()
+                        .orElse(0);
+                Function<Figure.AtExpoLimit, Figure> figure =
+                        measure -> Figure.atExpoLimit(instances, latencyMillis, measure);
+                figures.put(figure.apply(Figure.AtExpoLimit.DELIVERED_PER_SECOND), rate(received));
+                figures.put(figure.apply(Figure.AtExpoLimit.TOO_MANY_REQUESTS), (double) rejected);
+                figures.put(figure.apply(Figure.AtExpoLimit.LOST), (double) (expected - distinct));
+                figures.put(figure.apply(Figure.AtExpoLimit.BUSIEST_SECOND), (double) busiest);
+                percentiles(
+                        figures,
+                        percentile -> Figure.atExpoLimit(instances, latencyMillis, percentile),
+                        endToEndMillis(outcome, received));
+            }
+        }
+        pipeline.stopNotificationServices();
         expo.rateLimitPerSecond(0);
+        expo.latency(Duration.ofMillis(options.expoLatencyMillis()));
+        pipeline.startNotificationServices(1, NO_CLIENT_LIMIT);
     }
 
     private static void memory(Pipeline pipeline, Map<Figure, Double> figures) {
@@ -230,6 +269,22 @@ public final class Benchmark {
             figures.merge(Figure.memoryRssMib(kind), process.peakRssMib(), Math::max);
             figures.merge(Figure.memoryHeapMib(kind), process.peakHeapMib(), Math::max);
         }
+    }
+
+    /** The time from the start of each message's POST to the sandbox receiving each of its pushes, in ms. */
+    private static List<Double> endToEndMillis(Load.Outcome outcome, List<ReceivedNotification> received) {
+        List<Double> endToEnd = new ArrayList<>();
+        for (ReceivedNotification notification : received) {
+            Instant posted = outcome.postedAt.get(messageId(notification));
+            if (posted != null) {
+                endToEnd.add(Duration.between(posted, notification.receivedAt()).toNanos() / 1e6);
+            }
+        }
+        return endToEnd;
+    }
+
+    private static String messageId(ReceivedNotification notification) {
+        return String.valueOf(notification.data().get("messageId"));
     }
 
     /** Notifications per second from the first to the last one received. */
@@ -282,25 +337,31 @@ public final class Benchmark {
     /**
      * @param runs how many times every scenario runs; the report gives the medians
      * @param backlog events in Kafka for the capacity scenarios
-     * @param limitBacklog events for the scenario at Expo's rate limit (it drains at 570/s)
      * @param candidates candidates, each with 1 to 3 devices
      * @param seconds how long each ingest scenario posts (the latency ones at least 20 s)
      * @param warmUpSeconds how long 64 clients post before the first scenario, so that the JIT has compiled
      *     the hot paths
      * @param expoLatencyMillis how long the Expo sandbox takes to answer every request
      * @param expoLimit the notifications per second the sandbox allows in the scenario at Expo's limit
+     * @param limitInstances how many notification-service instances the scenario at Expo's limit runs with, one
+     *     cell of its matrix each
+     * @param limitLatenciesMillis how long the sandbox takes to answer in the scenario at Expo's limit, one cell
+     *     of its matrix each with every instance count
+     * @param limitMessages messages each cell at Expo's limit posts (about two notifications each)
      * @param scenarios which scenarios run
      * @param jfr whether every service JVM records a JFR profile into {@code bench/target/logs/run-N}
      */
     record Options(
             int runs,
             int backlog,
-            int limitBacklog,
             int candidates,
             int seconds,
             int warmUpSeconds,
             int expoLatencyMillis,
             int expoLimit,
+            List<Integer> limitInstances,
+            List<Integer> limitLatenciesMillis,
+            int limitMessages,
             Set<String> scenarios,
             boolean jfr) {
 
@@ -322,15 +383,24 @@ public final class Benchmark {
             return new Options(
                     Integer.parseInt(given.getOrDefault("runs", "3")),
                     Integer.parseInt(given.getOrDefault("backlog", "100000")),
-                    Integer.parseInt(given.getOrDefault("limit-backlog", "10000")),
                     Integer.parseInt(given.getOrDefault("candidates", "5000")),
                     Integer.parseInt(given.getOrDefault("seconds", "15")),
                     Integer.parseInt(given.getOrDefault("warm-up", "60")),
                     Integer.parseInt(given.getOrDefault("expo-latency-ms", "0")),
                     Integer.parseInt(given.getOrDefault("expo-limit", "600")),
+                    integers(given.getOrDefault("limit-instances", "1,3")),
+                    integers(given.getOrDefault("limit-latencies-ms", "0,250,500")),
+                    Integer.parseInt(given.getOrDefault("limit-messages", "10000")),
                     Set.of(given.getOrDefault("scenarios", "ingest,latency,recovery,capacity,limit")
                             .split(",")),
                     Boolean.parseBoolean(given.getOrDefault("jfr", "false")));
+        }
+
+        private static List<Integer> integers(String commaSeparated) {
+            return Arrays.stream(commaSeparated.split(","))
+                    .map(String::trim)
+                    .map(Integer::valueOf)
+                    .toList();
         }
     }
 }

@@ -9,9 +9,6 @@ import java.util.Locale;
  */
 final class Figure {
 
-    static final Figure LIMIT_PER_SECOND = new Figure("limit_per_second");
-    static final Figure LIMIT_429S = new Figure("limit_429s");
-    static final Figure LIMIT_NOTIFICATIONS = new Figure("limit_notifications");
     static final Figure RECOVERY_LOST = new Figure("recovery_lost");
     static final Figure RECOVERY_DUPLICATED = new Figure("recovery_duplicated");
     static final Figure RECOVERY_DRAIN_SECONDS = new Figure("recovery_drain_seconds");
@@ -61,6 +58,19 @@ final class Figure {
         return new Figure("capacity_" + instances + "_notifications");
     }
 
+    /**
+     * A figure of the scenario at Expo's limit with {@code instances} notification-service instances and the
+     * sandbox answering after {@code latencyMillis}.
+     */
+    static Figure atExpoLimit(int instances, int latencyMillis, AtExpoLimit measure) {
+        return atExpoLimit(instances, latencyMillis, measure.name().toLowerCase(Locale.ROOT));
+    }
+
+    /** A percentile of the time from POST to push in that scenario, in ms. */
+    static Figure atExpoLimit(int instances, int latencyMillis, Percentile percentile) {
+        return atExpoLimit(instances, latencyMillis, percentile.suffix);
+    }
+
     /** Peak resident memory of a service's (largest) process, in MiB. */
     static Figure memoryRssMib(ProcessKind service) {
         return new Figure("memory_" + service.key() + "_rss_mib");
@@ -77,6 +87,10 @@ final class Figure {
 
     private static Figure endToEnd(int rate, String measure) {
         return new Figure("e2e_r" + rate + "_" + measure);
+    }
+
+    private static Figure atExpoLimit(int instances, int latencyMillis, String measure) {
+        return new Figure("limit_i" + instances + "_expo" + latencyMillis + "ms_" + measure);
     }
 
     /** The figure's name in {@code benchmark.json}, for example {@code ingest_c64_p99}. */
@@ -128,5 +142,17 @@ final class Figure {
         BATCH_EVENTS,
         /** Messages per second the open loop achieved. */
         ACHIEVED_RPS
+    }
+
+    /** What the scenario at Expo's limit measures besides the percentiles. */
+    enum AtExpoLimit {
+        /** Notifications per second the sandbox received, from the first to the last. */
+        DELIVERED_PER_SECOND,
+        /** Send requests the sandbox answered with 429. */
+        TOO_MANY_REQUESTS,
+        /** Notifications expected but never received: expected minus distinct (message, token) pairs. */
+        LOST,
+        /** The most notifications the sandbox admitted within one rolling second, for the busiest project. */
+        BUSIEST_SECOND
     }
 }

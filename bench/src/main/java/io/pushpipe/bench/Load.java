@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,16 +55,26 @@ final class Load {
 
     /** {@code clients} threads each post as fast as answers come back, for {@code duration}. */
     Outcome closedLoop(int clients, Duration duration, long seed) throws InterruptedException {
-        Outcome outcome = new Outcome();
         long deadline = System.nanoTime() + duration.toNanos();
+        return closedLoop(clients, seed, i -> System.nanoTime() < deadline);
+    }
+
+    /** {@code clients} threads each post as fast as answers come back, {@code messages} in all. */
+    Outcome closedLoop(int clients, int messages, long seed) throws InterruptedException {
+        return closedLoop(clients, seed, i -> i < messages);
+    }
+
+    /** Each thread posts the next message while {@code posts} allows that message's number. */
+    private Outcome closedLoop(int clients, long seed, LongPredicate posts) throws InterruptedException {
+        Outcome outcome = new Outcome();
         AtomicLong counter = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             Random random = new Random(seed + c);
             Thread thread = new Thread(() -> {
-                while (System.nanoTime() < deadline) {
-                    post(pipeline.message(counter.getAndIncrement(), random), outcome);
+                for (long i = counter.getAndIncrement(); posts.test(i); i = counter.getAndIncrement()) {
+                    post(pipeline.message(i, random), outcome);
                 }
             });
             thread.start();

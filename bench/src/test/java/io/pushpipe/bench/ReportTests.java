@@ -19,9 +19,9 @@ class ReportTests {
     @Test
     void aFigureRecordedByTheBenchmarkFillsItsCellAndKeepsItsNameInTheJson() throws Exception {
         Map<Figure, Double> run = Map.of(
-                Figure.LIMIT_PER_SECOND,
+                Figure.atExpoLimit(3, 250, Figure.AtExpoLimit.DELIVERED_PER_SECOND),
                 571.0,
-                Figure.LIMIT_429S,
+                Figure.atExpoLimit(3, 250, Figure.AtExpoLimit.TOO_MANY_REQUESTS),
                 0.0,
                 Figure.ingestPost(64, Figure.Percentile.P99),
                 12.0);
@@ -30,15 +30,22 @@ class ReportTests {
 
         assertThat(results.resolve("benchmark.md"))
                 .content()
-                .contains("| At Expo's limit (600/s) | notifications/s | 571 | 571, 571 | ≥ 570 | ✅ |")
-                .contains("| At Expo's limit (600/s) | 429s received | 0 | 0, 0 | 0 | ✅ |")
+                .contains("| At Expo's limit, 3 instances, Expo 250 ms | delivered/s | 571 | 571, 571 | ≥ 570 | ✅ |")
+                .contains("| At Expo's limit, 3 instances, Expo 250 ms | 429s received | 0 | 0, 0 | 0 | ✅ |")
                 .contains("| Ingest, 64 clients | POST p99 ms | 12 | 12, 12 | ≤ 50 | ✅ |")
                 .as("a figure no run recorded is a dash")
                 .contains("| Recovery, 10 s outage at 300 msg/s | notifications lost | – |  | 0 | ❌ |");
         JsonNode json = JsonMapper.builder().build().readTree(Files.readString(results.resolve("benchmark.json")));
-        assertThat(json.path("medians").path("limit_429s").asDouble()).isZero();
+        assertThat(json.path("medians")
+                        .path("limit_i3_expo250ms_too_many_requests")
+                        .asDouble())
+                .isZero();
         assertThat(json.path("medians").path("ingest_c64_p99").asDouble()).isEqualTo(12);
-        assertThat(json.path("runs").get(0).path("limit_per_second").asDouble()).isEqualTo(571);
+        assertThat(json.path("runs")
+                        .get(0)
+                        .path("limit_i3_expo250ms_delivered_per_second")
+                        .asDouble())
+                .isEqualTo(571);
     }
 
     @Test
@@ -49,6 +56,7 @@ class ReportTests {
                         Figure.endToEnd(300, Figure.Percentile.P50),
                         Figure.endToEnd(300, Figure.EndToEnd.RELAY_MS),
                         Figure.capacityPerSecond(3),
+                        Figure.atExpoLimit(1, 500, Figure.Percentile.P99),
                         Figure.memoryHeapMib(ProcessKind.MESSAGE_SERVICE),
                         Figure.RECOVERY_DRAIN_SECONDS))
                 .extracting(Figure::key)
@@ -58,6 +66,7 @@ class ReportTests {
                         "e2e_r300_p50",
                         "e2e_r300_relay_ms",
                         "capacity_3_per_second",
+                        "limit_i1_expo500ms_p99",
                         "memory_message_service_heap_mib",
                         "recovery_drain_seconds");
     }
