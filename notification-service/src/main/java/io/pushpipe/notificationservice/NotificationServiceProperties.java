@@ -1,5 +1,6 @@
 package io.pushpipe.notificationservice;
 
+import io.pushpipe.common.MessageType;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -9,6 +10,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -51,10 +53,13 @@ public record NotificationServiceProperties(
      * @param baseUrl Expo's origin; requests go to {@code <base-url>/--/api/v2/push/send}
      * @param accessToken sent as {@code Authorization: Bearer} when set (Expo's enhanced push security)
      * @param maxRecipientsPerRequest tokens per send request; Expo refuses more than 100
-     * @param maxConcurrentRequests send requests in flight at once
-     * @param notificationsPerSecond client-side rate limit. Expo allows 600 per second per project and
-     *     counts arrivals, so the default leaves 5 % for network jitter; with several instances, divide it
-     *     by their number
+     * @param maxConcurrentRequests send requests in flight at once, waiting for their booked start included.
+     *     Little's law: to fill the limit, {@code notifications-per-second / 100 × (Expo's round trip +
+     *     pacing.booking-horizon)} must fit; the default fills 600/s up to round trips of 1.5 s
+     * @param notificationsPerSecond Expo's limit per project (600), shared by every instance of the group:
+     *     each request is booked in PostgreSQL first, so adding or losing instances needs no change. 0 turns
+     *     the limit off (a project Expo allows more)
+     * @param pacing how requests are spread under the limit
      * @param connectTimeout TCP connect timeout
      * @param requestTimeout time allowed for a whole request and its answer
      * @param gzipThresholdBytes request bodies larger than this are gzip-compressed
@@ -65,13 +70,34 @@ public record NotificationServiceProperties(
             @NotNull @DefaultValue("https://exp.host") URI baseUrl,
             String accessToken,
             @Min(1) @Max(100) @DefaultValue("100") int maxRecipientsPerRequest,
-            @Min(1) @Max(64) @DefaultValue("6") int maxConcurrentRequests,
-            @Min(1) @DefaultValue("570") int notificationsPerSecond,
+            @Min(1) @Max(64) @DefaultValue("12") int maxConcurrentRequests,
+            @Min(0) @DefaultValue("600") int notificationsPerSecond,
+            @Valid @NotNull @DefaultValue Pacing pacing,
             @NotNull @DefaultValue("5s") Duration connectTimeout,
             @NotNull @DefaultValue("15s") Duration requestTimeout,
             @Min(0) @DefaultValue("1024") int gzipThresholdBytes,
             @Valid @NotNull @DefaultValue Retry retry,
             @Valid @NotNull @DefaultValue CircuitBreaker circuitBreaker) {}
+
+    /**
+     * @param margin a request may start only when the requests booked in the last second plus this margin
+     *     leave room for it: what it costs is a share of the limit ({@code 1 s / (1 s + margin)}), what it buys
+     *     is that a request reaching Expo this much later than booked (a GC pause, a busy core) never shares
+     *     one of Expo's seconds with the requests booked a window after it
+     * @param bookingHorizon how far ahead a request may book its start; a later one waits and asks again, so
+     *     that a crashed instance leaves at most this much of the limit unused
+     * @param slowDownFactor after a 429 every instance together sends at this share of the rate it had
+     * @param recovery the rate then creeps back by the whole limit over this long: from 80 % back to the
+     *     limit in a fifth of it
+     */
+    public record Pacing(
+            @NotNull @DefaultValue("30ms") Duration margin,
+            @NotNull @DefaultValue("500ms") Duration bookingHorizon,
+
+            @DecimalMin("0.1") @DecimalMax("1.0") @DefaultValue("0.8")
+            double slowDownFactor,
+
+            @NotNull @DefaultValue("30s") Duration recovery) {}
 
     /**
      * @param maxAttempts attempts of one request, the first included
@@ -131,13 +157,18 @@ public record NotificationServiceProperties(
      *     so that a slow Expo never makes a batch outlive the consumer's {@code max.poll.interval.ms}
      * @param deadLetterPublishInterval how often dead letters recorded in the ledger but not yet on the DLT
      *     (it was unwritable) are published again
+     * @param urgentTypes message types that go first within a batch when Expo's limit makes pushes wait
+     *     (interview invitations, tests); a receiver's own messages still arrive in the order they were sent
      */
     public record Delivery(
             @NotNull @DefaultValue("2s") Duration retryDelay,
             @Min(1) @DefaultValue("20") int maxDevicesPerEvent,
             @Min(1) @DefaultValue("5") int maxDeviceAttempts,
             @NotNull @DefaultValue("2m") Duration batchTimeBudget,
-            @NotNull @DefaultValue("5s") Duration deadLetterPublishInterval) {}
+            @NotNull @DefaultValue("5s") Duration deadLetterPublishInterval,
+
+            @NotNull @DefaultValue({"zoom_link", "form_link"})
+            Set<MessageType> urgentTypes) {}
 
     /**
      * @param delay how old a ticket must be before its receipt is asked for (Expo: about 15 minutes)

@@ -3,6 +3,7 @@ package io.pushpipe.notificationservice.delivery;
 import io.pushpipe.common.EventHeaders;
 import io.pushpipe.common.MessageSent;
 import io.pushpipe.common.MessageSentCodec;
+import io.pushpipe.common.MessageType;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Delivery;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.DeliveryRecord;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Outcome;
@@ -14,6 +15,7 @@ import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.Devices.Device;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
@@ -121,6 +124,8 @@ final class DeliveryPlan {
      * @param deferredBefore how often each event was deferred before (absent: never)
      * @param recipientsPerRequest the most pushes one request carries
      * @param maxDevicesPerEvent the most devices one event goes to: the most recently registered ones
+     * @param urgentTypes the types whose receivers' pushes go in the first requests, so that under Expo's limit
+     *     they are not queued behind a bulk of others; each receiver's pushes keep their order
      */
     static DeliveryPlan of(
             List<Incoming> incoming,
@@ -131,7 +136,8 @@ final class DeliveryPlan {
             Map<UUID, Integer> deferredBefore,
             int recipientsPerRequest,
             int maxDevicesPerEvent,
-            int maxDeviceAttempts) {
+            int maxDeviceAttempts,
+            Set<MessageType> urgentTypes) {
         Map<UUID, List<Push>> pushesByReceiver = new LinkedHashMap<>();
         Set<UUID> waiting = new HashSet<>();
         Map<UUID, Set<String>> blocked = new HashMap<>();
@@ -160,7 +166,7 @@ final class DeliveryPlan {
                 pending,
                 earlier,
                 devices,
-                pack(pushesByReceiver.values(), recipientsPerRequest),
+                pack(urgentFirst(pushesByReceiver.values(), urgentTypes), recipientsPerRequest),
                 waiting,
                 deferredBefore,
                 maxDeviceAttempts);
@@ -169,6 +175,16 @@ final class DeliveryPlan {
     /** The last {@code limit} devices: the list is in registration order. */
     private static List<Device> newest(List<Device> devices, int limit) {
         return devices.size() <= limit ? devices : devices.subList(devices.size() - limit, devices.size());
+    }
+
+    /** The receivers with a push of an urgent type first, otherwise in the batch's order. */
+    private static List<List<Push>> urgentFirst(Collection<List<Push>> byReceiver, Set<MessageType> urgentTypes) {
+        List<List<Push>> ordered = new ArrayList<>(byReceiver.size());
+        Predicate<List<Push>> urgent = pushes -> pushes.stream()
+                .anyMatch(push -> urgentTypes.contains(push.in().event().messageType()));
+        byReceiver.stream().filter(urgent).forEach(ordered::add);
+        byReceiver.stream().filter(urgent.negate()).forEach(ordered::add);
+        return ordered;
     }
 
     /** Packs each receiver's pushes into one request when they fit, starting a new request when not. */

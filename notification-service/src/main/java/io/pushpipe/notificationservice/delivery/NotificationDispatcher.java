@@ -200,7 +200,8 @@ class NotificationDispatcher {
                 deferredBefore,
                 expo.recipientsPerRequest(),
                 settings.maxDevicesPerEvent(),
-                settings.maxDeviceAttempts());
+                settings.maxDeviceAttempts(),
+                settings.urgentTypes());
     }
 
     /** Per receiver, the devices that events already deferred (other than this batch's) still wait for. */

@@ -5,51 +5,25 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
-import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** How Expo is called: its settings, the rate limiter, retries, circuit breaker and request threads. */
+/** How Expo is called: its settings, retries, circuit breaker and request threads. */
 @Configuration(proxyBeanMethods = false)
 class ExpoConfiguration {
-
-    /** A request carries at most this share of a second's notifications; see {@link #expoRateLimiter}. */
-    private static final int REQUESTS_PER_SECOND_AT_LIMIT = 40;
 
     @Bean
     NotificationServiceProperties.Expo expoSettings(NotificationServiceProperties properties) {
         return properties.expo();
-    }
-
-    /**
-     * Expo counts notifications per project over each second as they arrive. Permits are released in small
-     * even steps, one request's worth (a fortieth of the rate, at most 100) at a time, so that the 30
-     * notifications between the default 570 and Expo's 600 absorb two requests that network jitter moves
-     * into the same second.
-     */
-    @Bean
-    RateLimiter expoRateLimiter(NotificationServiceProperties.Expo settings) {
-        int rate = settings.notificationsPerSecond();
-        int perRequest = Math.min(settings.maxRecipientsPerRequest(), Math.max(1, rate / REQUESTS_PER_SECOND_AT_LIMIT));
-        return RateLimiter.of(
-                "expo",
-                RateLimiterConfig.custom()
-                        .limitRefreshPeriod(Duration.ofNanos(TimeUnit.SECONDS.toNanos(1) * perRequest / rate))
-                        .limitForPeriod(perRequest)
-                        .timeoutDuration(Duration.ofMinutes(1))
-                        .build());
     }
 
     /** Retries only what Expo may take later: 429, 5xx, timeouts, answers that are not Expo's JSON. */

@@ -2,8 +2,8 @@ package io.pushpipe.notificationservice.expo;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.retry.Retry;
+import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.token.ExpoTokens;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,9 +24,10 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Sends push messages to the Expo Push API: requests of at most {@link #recipientsPerRequest()}, a bounded
- * number in flight, each through the client-side rate limit, retried with back-off on 429, 5xx, timeouts
- * and non-JSON answers, never retried on a 4xx, inside the circuit breaker. A request refused for mixing
- * Expo projects is split by project and sent again.
+ * number in flight, each booked first in the budget that the whole group shares per Expo project ({@link
+ * ExpoSendBudget}), retried with back-off on 429, 5xx, timeouts and non-JSON answers, never retried on a 4xx,
+ * inside the circuit breaker. A request refused for mixing Expo projects is split by project and sent again,
+ * and the projects Expo named are remembered ({@link ExpoProjects}), so that later requests are split first.
  *
  * <p>It never throws for Expo's failures: it answers one {@link PushResult} per message, in order, and the
  * caller decides what is retried and what is given up ({@link ExpoError}).
@@ -37,7 +38,9 @@ public class ExpoPushClient {
     private static final Logger log = LoggerFactory.getLogger(ExpoPushClient.class);
 
     private final ExpoTransport transport;
-    private final RateLimiter rateLimiter;
+    private final ExpoSendBudget budget;
+    private final ExpoProjects projects;
+    private final int recipientsPerRequest;
     private final Retry retry;
     private final CircuitBreaker breaker;
     private final ExecutorService requests;
@@ -45,20 +48,24 @@ public class ExpoPushClient {
 
     ExpoPushClient(
             ExpoTransport transport,
-            RateLimiter expoRateLimiter,
+            ExpoSendBudget budget,
+            ExpoProjects projects,
+            NotificationServiceProperties.Expo settings,
             Retry expoRetry,
             CircuitBreaker expoCircuitBreaker,
             ExecutorService expoRequests) {
         this.transport = transport;
-        this.rateLimiter = expoRateLimiter;
+        this.budget = budget;
+        this.projects = projects;
+        this.recipientsPerRequest = budget.largestRequest(settings.maxRecipientsPerRequest());
         this.retry = expoRetry;
         this.breaker = expoCircuitBreaker;
         this.requests = expoRequests;
     }
 
-    /** The most recipients one request carries: the rate limiter releases permits in steps of this size. */
+    /** The most recipients one request carries: Expo's 100, or the limit when it is lower. */
     public int recipientsPerRequest() {
-        return rateLimiter.getRateLimiterConfig().getLimitForPeriod();
+        return recipientsPerRequest;
     }
 
     /** Sends the messages in requests of {@link #recipientsPerRequest()} and answers each one's result. */
@@ -119,8 +126,17 @@ public class ExpoPushClient {
         if (clock.instant().isAfter(deadline)) {
             return failAll(request, ExpoError.NOT_SENT.code(), "not sent: the batch's time budget is used up");
         }
+        List<String> projectOfMessage = projects.of(request);
+        if (projectOfMessage.stream().distinct().count() > 1) {
+            return sendPerProject(request, projectOfMessage, deadline);
+        }
+        String project = projectOfMessage.isEmpty() ? ExpoProjects.UNNAMED : projectOfMessage.get(0);
+        ExpoTransport.Prepared prepared = transport.prepare(ExpoTransport.SEND_PATH, request);
         try {
-            return retry.executeSupplier(() -> breaker.executeSupplier(() -> post(request)));
+            return retry.executeSupplier(() -> {
+                budget.acquire(project, request.size());
+                return breaker.executeSupplier(() -> post(project, request, prepared));
+            });
         } catch (ExpoRejectedException e) {
             if (ExpoError.of(e.code()) == ExpoError.TOO_MANY_EXPERIENCE_IDS && request.size() > 1) {
                 return sendPerProject(request, e.details(), deadline);
@@ -142,21 +158,35 @@ public class ExpoPushClient {
         }
     }
 
-    /** Sends one request per Expo project named in the error's details, and merges the answers back. */
-    private List<PushResult> sendPerProject(List<ExpoPushMessage> request, JsonNode projects, Instant deadline) {
+    /** Sends one request per Expo project named in the error's details, and remembers the projects. */
+    private List<PushResult> sendPerProject(List<ExpoPushMessage> request, JsonNode named, Instant deadline) {
         Map<String, String> projectOfToken = new HashMap<>();
-        if (projects != null) {
-            projects.properties()
+        if (named != null) {
+            named.properties()
                     .forEach(project -> project.getValue()
                             .forEach(token -> projectOfToken.put(token.asString(), project.getKey())));
         }
+        projects.learn(projectOfToken);
+        log.info(
+                "Expo refused a request mixing projects {}; sending one request per project",
+                projectOfToken.values().stream().distinct().toList());
+        return sendPerProject(
+                request,
+                request.stream()
+                        .map(message -> projectOfToken.getOrDefault(message.to(), ExpoProjects.UNNAMED))
+                        .toList(),
+                deadline);
+    }
+
+    /** Sends one request per project, the messages of each in their order, and merges the answers back. */
+    private List<PushResult> sendPerProject(
+            List<ExpoPushMessage> request, List<String> projectOfMessage, Instant deadline) {
         Map<String, List<Integer>> indexesByProject = new LinkedHashMap<>();
         for (int i = 0; i < request.size(); i++) {
             indexesByProject
-                    .computeIfAbsent(projectOfToken.getOrDefault(request.get(i).to(), ""), p -> new ArrayList<>())
+                    .computeIfAbsent(projectOfMessage.get(i), p -> new ArrayList<>())
                     .add(i);
         }
-        log.info("Expo refused a request mixing {} projects; sending one request per project", indexesByProject.size());
         PushResult[] results = new PushResult[request.size()];
         for (List<Integer> indexes : indexesByProject.values()) {
             List<ExpoPushMessage> group = indexes.stream().map(request::get).toList();
@@ -170,11 +200,11 @@ public class ExpoPushClient {
         return List.of(results);
     }
 
-    private List<PushResult> post(List<ExpoPushMessage> request) {
-        if (!rateLimiter.acquirePermission(request.size())) {
-            throw new ExpoUnavailableException("the client-side rate limit did not admit the request in time");
+    private List<PushResult> post(String project, List<ExpoPushMessage> request, ExpoTransport.Prepared prepared) {
+        ExpoTransport.Answer answer = prepared.send();
+        if (answer.status() == 429) {
+            budget.slowDown(project);
         }
-        ExpoTransport.Answer answer = transport.post(ExpoTransport.SEND_PATH, request);
         if (answer.status() == 429 || answer.status() >= 500) {
             throw new ExpoUnavailableException("Expo answered " + answer.describe());
         }

@@ -53,6 +53,14 @@ class ExpoTransport {
      * @throws ExpoUnavailableException when no answer came (network error, timeout)
      */
     Answer post(String path, Object body) {
+        return prepare(path, body).send();
+    }
+
+    /**
+     * The request, serialised and compressed, ready to go: what is left to do when it is sent is the
+     * network, so that a request booked for a moment leaves at that moment.
+     */
+    Prepared prepare(String path, Object body) {
         byte[] bytes = json.writeValueAsBytes(body);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(settings.requestTimeout())
@@ -66,21 +74,39 @@ class ExpoTransport {
         if (settings.accessToken() != null && !settings.accessToken().isBlank()) {
             request.header("Authorization", "Bearer " + settings.accessToken());
         }
-        Timer.Sample sample = Timer.start(meters);
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(
-                    request.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            sample.stop(latency("io_error"));
-            throw new ExpoUnavailableException("no answer from Expo: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ExpoUnavailableException("interrupted while waiting for Expo", e);
+        return new Prepared(
+                request.POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build());
+    }
+
+    /** A request ready to be sent, as often as it is retried. */
+    final class Prepared {
+
+        private final HttpRequest request;
+
+        private Prepared(HttpRequest request) {
+            this.request = request;
         }
-        sample.stop(latency(String.valueOf(response.statusCode())));
-        return new Answer(response.statusCode(), parse(response));
+
+        /**
+         * Sends it and answers Expo's status and parsed body.
+         *
+         * @throws ExpoUnavailableException when no answer came (network error, timeout)
+         */
+        Answer send() {
+            Timer.Sample sample = Timer.start(meters);
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                sample.stop(latency("io_error"));
+                throw new ExpoUnavailableException("no answer from Expo: " + e, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ExpoUnavailableException("interrupted while waiting for Expo", e);
+            }
+            sample.stop(latency(String.valueOf(response.statusCode())));
+            return new Answer(response.statusCode(), parse(response));
+        }
     }
 
     private JsonNode parse(HttpResponse<byte[]> response) {

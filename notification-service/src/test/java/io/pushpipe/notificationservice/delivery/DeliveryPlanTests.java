@@ -221,6 +221,31 @@ class DeliveryPlanTests {
     }
 
     @Test
+    void receiversWithAnInterviewInvitationOrATestGoFirstAndEachReceiversPushesKeepTheirOrder() {
+        for (int i = 0; i < 150; i++) {
+            UUID receiver = UUID.randomUUID();
+            devices(receiver, "bulk" + i);
+            event(receiver, MessageType.STATUS_UPDATE);
+        }
+        UUID bob = UUID.randomUUID();
+        devices(alice, "alice");
+        devices(bob, "bob");
+        MessageSent aliceStatus = event(alice, MessageType.STATUS_UPDATE);
+        MessageSent aliceInvitation = event(alice, MessageType.ZOOM_LINK);
+        MessageSent bobTest = event(bob, MessageType.FORM_LINK);
+
+        DeliveryPlan plan = plan(100);
+
+        assertThat(plan.requests()).extracting(List::size).containsExactly(100, 53);
+        assertThat(plan.requests().get(0))
+                .extracting(push -> push.in().event().eventId())
+                .as("alice's status update was sent before her invitation: it still reaches her first")
+                .startsWith(aliceStatus.eventId(), aliceInvitation.eventId(), bobTest.eventId());
+        assertThat(plan.requests().get(0).get(3).token()).isEqualTo("bulk0");
+        assertThat(plan.requests().get(1)).extracting(Push::token).endsWith("bulk149");
+    }
+
+    @Test
     void anEventAlreadyProcessedOrSeenTwiceInTheBatchIsPlannedOnce() {
         devices(alice, "a1");
         MessageSent done = event(alice);
@@ -237,7 +262,16 @@ class DeliveryPlanTests {
         List<Incoming> incoming = DeliveryPlan.decode(records);
         List<Incoming> pending = DeliveryPlan.pending(incoming, Set.of());
         return DeliveryPlan.of(
-                incoming, pending, earlier, devices, waitingDevices, Map.of(), recipientsPerRequest, 3, 5);
+                incoming,
+                pending,
+                earlier,
+                devices,
+                waitingDevices,
+                Map.of(),
+                recipientsPerRequest,
+                3,
+                5,
+                Set.of(MessageType.ZOOM_LINK, MessageType.FORM_LINK));
     }
 
     private void devices(UUID user, String... tokens) {
@@ -247,14 +281,12 @@ class DeliveryPlanTests {
     }
 
     private MessageSent event(UUID receiver) {
+        return event(receiver, MessageType.TEXT);
+    }
+
+    private MessageSent event(UUID receiver, MessageType type) {
         MessageSent event = MessageSent.of(
-                UUID.randomUUID(),
-                UUID.randomUUID(),
-                UUID.randomUUID(),
-                receiver,
-                MessageType.TEXT,
-                "hello",
-                Instant.now());
+                UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), receiver, type, "hello", Instant.now());
         records.add(record(receiver, event));
         return event;
     }

@@ -23,14 +23,21 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.MessageListenerContainer;
 import org.springframework.test.web.servlet.MockMvc;
 
-/** Instances of one consumer group share the partitions; an instance that leaves loses and duplicates nothing. */
+/**
+ * Instances of one consumer group share the partitions and Expo's limit; an instance that leaves loses and
+ * duplicates nothing, and leaves its share of the limit to the others.
+ */
 class ScalingTests extends NotificationIntegrationTest {
+
+    /** The default {@code pushpipe.expo.notifications-per-second}: Expo's 600. */
+    private static final long GROUP_LIMIT = 600;
 
     @Autowired
     MockMvc mvc;
@@ -92,6 +99,64 @@ class ScalingTests extends NotificationIntegrationTest {
 
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> assigned(mine).size() == SharedInfrastructure.DEFAULT_PARTITIONS);
+    }
+
+    @Test
+    void instancesTogetherStayUnderTheGroupsExpoLimitAndOneLeavingLeavesItsShareToTheOther(@Autowired JdbcClient jdbc) {
+        List<UUID> burst = insertCandidatesWithTwoDevices(jdbc, 2_500);
+        try (ConfigurableApplicationContext second = startSecondInstance()) {
+            awaitBothAssigned(second);
+            // A fresh JVM's first requests leave late (classes loading, connections opening) and would
+            // bunch with the next ones on arrival, as a cold process does in production.
+            publishTextTo(insertCandidatesWithTwoDevices(jdbc, 100));
+            await().atMost(Duration.ofSeconds(30)).until(() -> EXPO.notificationCount() >= 200);
+            EXPO.reset();
+            jdbc.sql("truncate expo_sends, expo_projects").update();
+            double consumedBefore = consumed(second);
+
+            publishTextTo(burst);
+
+            await().atMost(Duration.ofSeconds(90)).until(() -> EXPO.notificationCount() >= 5_000);
+            assertThat(consumed(second)).isGreaterThan(consumedBefore);
+            // Each instance alone at the limit would make about twice the limit together.
+            assertThat(busiestSecond()).isLessThanOrEqualTo(GROUP_LIMIT * 3 / 2);
+        }
+        MessageListenerContainer mine = listeners.getListenerContainer(MessageSentListener.ID);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> assigned(mine).size() == SharedInfrastructure.DEFAULT_PARTITIONS);
+        EXPO.reset();
+
+        publishTextTo(insertCandidatesWithTwoDevices(jdbc, 500));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> EXPO.notificationCount() >= 1_000);
+        assertThat(busiestSecond())
+                .as("the instance left alone gets the whole limit, not the half it had")
+                .isGreaterThan(GROUP_LIMIT * 3 / 4);
+    }
+
+    /** Candidates with two devices each, inserted straight into the table: the API would take minutes. */
+    private static List<UUID> insertCandidatesWithTwoDevices(JdbcClient jdbc, int count) {
+        List<UUID> candidates = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            candidates.add(UUID.randomUUID());
+        }
+        jdbc.sql("""
+                        insert into push_tokens (user_id, expo_token, platform)
+                        select u, 'ExponentPushToken[limit-' || u || '-' || d || ']', 'ios'
+                        from unnest(cast(:users as uuid[])) u, generate_series(1, 2) d
+                        """).param("users", candidates.toArray(UUID[]::new)).update();
+        return candidates;
+    }
+
+    private void publishTextTo(List<UUID> receivers) {
+        new Events(kafka).publishBurst(receivers, MessageType.TEXT, "Hello");
+    }
+
+    private static long busiestSecond() {
+        return EXPO.busiestSecond().values().stream()
+                .mapToLong(Long::longValue)
+                .max()
+                .orElse(0);
     }
 
     private List<String> registerCandidates(int count) throws Exception {

@@ -23,10 +23,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The Expo client against the sandbox, which speaks Expo's wire format, limits and errors. */
+/**
+ * The Expo client against the sandbox, which speaks Expo's wire format, limits and errors, with its send
+ * budget in a real PostgreSQL database of its own.
+ */
 class ExpoPushClientTests {
+
+    private static final JdbcClient JDBC = ExpoSendBudgetTests.migratedDatabase("expo_client_tests");
 
     private ExpoSandbox expo;
     private final List<ExecutorService> pools = new ArrayList<>();
@@ -35,6 +41,7 @@ class ExpoPushClientTests {
     void start() throws IOException {
         expo = ExpoSandbox.start(0);
         expo.rateLimitPerSecond(0);
+        JDBC.sql("truncate expo_sends, expo_projects").update();
     }
 
     @AfterEach
@@ -153,18 +160,35 @@ class ExpoPushClientTests {
     }
 
     @Test
-    void staysUnderExposLimitOverABurstSoExpoNeverAnswers429() {
+    void sendsFullRequestsOf100PacedUnderExposLimitSoExpoNeverAnswers429() {
         expo.rateLimitPerSecond(600);
 
-        // 500 rather than the default 570: a busy test JVM adds more jitter than the 30 between 570 and 600
-        // absorb; the benchmark measures the default against the sandbox at 600.
-        List<PushResult> results = client(Map.of("pushpipe.expo.notifications-per-second", "500"))
+        // 400 rather than the default 600: the sandbox shares this busy test JVM, whose pauses bunch requests
+        // on arrival more than the default margin allows for; the benchmark measures the default.
+        List<PushResult> results = client(Map.of("pushpipe.expo.notifications-per-second", "400"))
                 .send(messages("ExponentPushToken[burst%d]", 1500));
 
         assertThat(expo.requests()).extracting(ReceivedRequest::status).containsOnly(200);
-        assertThat(expo.requests()).extracting(ReceivedRequest::recipients).allMatch(n -> n <= 500 / 40);
+        assertThat(expo.requests()).extracting(ReceivedRequest::recipients).containsOnly(100);
         assertThat(results).allMatch(r -> r instanceof PushResult.Accepted);
-        assertThat(peakPerSecond(expo.requests())).isLessThanOrEqualTo(600);
+        assertThat(expo.busiestSecond().values())
+                .singleElement()
+                .satisfies(n -> assertThat(n).isLessThanOrEqualTo(600));
+    }
+
+    @Test
+    void a429SlowsTheGroupDownAndIsRetried() {
+        expo.failNext(1, Fault.tooManyRequests());
+
+        List<PushResult> results = client(Map.of("pushpipe.expo.notifications-per-second", "500"))
+                .send(messages("ExponentPushToken[slowed%d]", 3));
+
+        assertThat(results).allMatch(r -> r instanceof PushResult.Accepted);
+        assertThat(JDBC.sql("select slowed_to from expo_projects where project = :project")
+                        .param("project", ExpoProjects.UNNAMED)
+                        .query(Double.class)
+                        .single())
+                .isEqualTo(0.8);
     }
 
     @Test
@@ -223,6 +247,24 @@ class ExpoPushClientTests {
             String to = mixed.get(i).to();
             assertThat(expo.notifications()).anyMatch(n -> n.ticketId().equals(ticket) && n.to().equals(to));
         }
+    }
+
+    @Test
+    void remembersWhichProjectEachTokenIsOfAndBooksEachAgainstItsOwnLimit() {
+        ExpoPushClient client = client(Map.of());
+        List<ExpoPushMessage> mixed =
+                List.of(message("ExponentPushToken[a1]"), message("ExponentPushToken[projectB-1]"));
+        client.send(mixed);
+        expo.reset();
+
+        List<PushResult> results = client.send(mixed);
+
+        assertThat(expo.requests()).extracting(ReceivedRequest::status).containsExactly(200, 200);
+        assertThat(results).allMatch(r -> r instanceof PushResult.Accepted);
+        assertThat(JDBC.sql("select project from expo_projects")
+                        .query(String.class)
+                        .list())
+                .contains("@pushpipe/app", ExpoSandbox.SECOND_PROJECT);
     }
 
     @Test
@@ -302,7 +344,9 @@ class ExpoPushClientTests {
         pools.add(pool);
         return new ExpoPushClient(
                 new ExpoTransport(expoSettings, JsonMapper.builder().build(), meters),
-                configuration.expoRateLimiter(expoSettings),
+                new ExpoSendBudget(JDBC, expoSettings),
+                new ExpoProjects(),
+                expoSettings,
                 configuration.expoRetry(expoSettings),
                 configuration.expoCircuitBreaker(expoSettings, meters),
                 pool);
@@ -325,20 +369,5 @@ class ExpoPushClientTests {
                 "default",
                 null,
                 null);
-    }
-
-    /** The most notifications accepted within any one second, as Expo's limit counts them. */
-    private static int peakPerSecond(List<ReceivedRequest> requests) {
-        int peak = 0;
-        for (ReceivedRequest first : requests) {
-            Instant end = first.receivedAt().plusSeconds(1);
-            int sum = requests.stream()
-                    .filter(r -> !r.receivedAt().isBefore(first.receivedAt())
-                            && r.receivedAt().isBefore(end))
-                    .mapToInt(ReceivedRequest::recipients)
-                    .sum();
-            peak = Math.max(peak, sum);
-        }
-        return peak;
     }
 }

@@ -1,0 +1,145 @@
+package io.pushpipe.notificationservice.expo;
+
+import io.pushpipe.notificationservice.NotificationServiceProperties;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * Expo's per-project limit, shared by every notification-service instance of the group through PostgreSQL
+ * ({@code expo_sends}, {@code reserve_expo_send} in V11): each send request is booked in the project's log
+ * before it goes, so that all instances together keep every rolling second under the limit however many
+ * there are. An instance that is idle books nothing, so the busy ones get the whole limit at once; one that
+ * crashes leaves at most {@code pacing.booking-horizon} of bookings unused.
+ *
+ * <p>The window is a second plus {@code pacing.margin}: a request booked a window after another may reach
+ * Expo that much sooner than its booking says (a GC pause or a busy core delayed the earlier one) without
+ * the two meeting in one of Expo's seconds. A 429 all the same lowers the project's rate for the whole group
+ * ({@link #slowDown}), which then creeps back to the limit over {@code pacing.recovery}.
+ */
+@Component
+class ExpoSendBudget {
+
+    private static final Logger log = LoggerFactory.getLogger(ExpoSendBudget.class);
+
+    private static final String RESERVE = """
+            select reserved, wait_ms
+            from reserve_expo_send(:project, :notifications, :limit,
+                                   make_interval(secs => :windowSeconds), make_interval(secs => :horizonSeconds),
+                                   make_interval(secs => :recoverySeconds))
+            """;
+
+    /** Once per window at most, so that the 429s of one burst of requests lower the rate once. */
+    private static final String SLOW_DOWN = """
+            update expo_projects
+            set slowed_to = greatest(:floor, :factor * least(1.0,
+                    slowed_to + extract(epoch from clock_timestamp() - slowed_at) / :recoverySeconds)),
+                slowed_at = clock_timestamp()
+            where project = :project
+              and slowed_at < clock_timestamp() - make_interval(secs => :windowSeconds)
+            returning slowed_to
+            """;
+
+    /** The rate after a 429 never goes below this share of the limit. */
+    private static final double FLOOR = 0.2;
+
+    private final JdbcClient jdbc;
+    private final int limit;
+    private final NotificationServiceProperties.Pacing settings;
+    private final double windowSeconds;
+
+    ExpoSendBudget(JdbcClient jdbc, NotificationServiceProperties.Expo settings) {
+        this.jdbc = jdbc;
+        this.limit = settings.notificationsPerSecond();
+        this.settings = settings.pacing();
+        this.windowSeconds = seconds(Duration.ofSeconds(1).plus(this.settings.margin()));
+    }
+
+    /** Whether a limit is set at all; without one nothing is booked. */
+    boolean limited() {
+        return limit > 0;
+    }
+
+    /** The most notifications one request may carry so that it fits the limit. */
+    int largestRequest(int wanted) {
+        return limited() ? Math.min(wanted, limit) : wanted;
+    }
+
+    /**
+     * Books a request of {@code notifications} for the project and waits until it may start.
+     *
+     * @throws ExpoUnavailableException when interrupted while waiting
+     */
+    void acquire(String project, int notifications) {
+        if (!limited()) {
+            return;
+        }
+        while (true) {
+            Booking booking = book(project, notifications);
+            sleep(booking.waitMillis());
+            if (booking.reserved()) {
+                return;
+            }
+        }
+    }
+
+    /** Books the request if it can start within the horizon; says how long to wait either way. */
+    Booking book(String project, int notifications) {
+        return jdbc.sql(RESERVE)
+                .param("project", project)
+                .param("notifications", notifications)
+                .param("limit", limit)
+                .param("windowSeconds", windowSeconds)
+                .param("horizonSeconds", seconds(settings.bookingHorizon()))
+                .param("recoverySeconds", seconds(settings.recovery()))
+                .query((rs, row) -> new Booking(rs.getBoolean("reserved"), rs.getDouble("wait_ms")))
+                .single();
+    }
+
+    /** Expo answered 429 for the project: the whole group sends at {@code pacing.slow-down-factor} of its rate. */
+    void slowDown(String project) {
+        if (!limited()) {
+            return;
+        }
+        jdbc.sql(SLOW_DOWN)
+                .param("project", project)
+                .param("floor", FLOOR)
+                .param("factor", settings.slowDownFactor())
+                .param("recoverySeconds", seconds(settings.recovery()))
+                .param("windowSeconds", windowSeconds)
+                .query(Double.class)
+                .optional()
+                .ifPresent(share -> log.warn(
+                        "Expo answered 429 for project {}: every instance now sends at most {} notifications/s,"
+                                + " back to {} within {}",
+                        project,
+                        Math.round(share * limit),
+                        limit,
+                        settings.recovery()));
+    }
+
+    private static void sleep(double millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            TimeUnit.MICROSECONDS.sleep(Math.round(millis * 1000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExpoUnavailableException("interrupted while waiting for Expo's rate limit", e);
+        }
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
+    }
+
+    /**
+     * @param reserved whether the request is booked
+     * @param waitMillis how long to wait before sending it, or before asking again when it is not booked
+     */
+    record Booking(boolean reserved, double waitMillis) {}
+}
