@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>./pushpipe-bench [--runs 3] [--backlog 100000] [--candidates 5000] [--seconds 15] [--warm-up 60]
  *     [--expo-latency-ms 0] [--expo-limit 600] [--limit-instances 1,3] [--limit-latencies-ms 0,250,500]
- *     [--limit-messages 10000] [--scenarios ingest,latency,recovery,capacity,limit] [--jfr]</pre>
+ *     [--limit-messages 10000] [--limit-post-rate 400] [--scenarios ingest,latency,recovery,capacity,limit] [--jfr]</pre>
  */
 public final class Benchmark {
 
@@ -208,8 +208,8 @@ public final class Benchmark {
     /**
      * Every cell of the matrix at Expo's limit: fresh notification-service instances in their default
      * configuration, the sandbox allowing {@code --expo-limit} notifications per second and answering after
-     * the cell's latency, and {@code --limit-messages} messages posted through the API by 64 clients as fast
-     * as they are answered. Afterwards the sandbox and the one instance are as the other scenarios expect.
+     * the cell's latency, and {@code --limit-messages} messages posted through the API in an open loop at
+     * {@code --limit-post-rate} per second. Afterwards the sandbox and the one instance are as the other scenarios expect.
      */
     private void atExpoLimit(Pipeline pipeline, Load load, Map<Figure, Double> figures, int run)
             throws InterruptedException {
@@ -226,8 +226,11 @@ public final class Benchmark {
                         instances,
                         latencyMillis,
                         options.limitMessages());
-                Load.Outcome outcome =
-                        load.closedLoop(64, options.limitMessages(), run * 53L + instances * 1000L + latencyMillis);
+                Load.Outcome outcome = load.openLoop(
+                        options.limitPostRate(),
+                        Duration.ofMillis(1000L * options.limitMessages() / options.limitPostRate()),
+                        run * 53L + instances * 1000L + latencyMillis,
+                        Map.of());
                 long expected = outcome.expectedNotifications.get();
                 awaitNotifications(expo, expected);
                 List<ReceivedNotification> received = expo.notifications();
@@ -348,6 +351,9 @@ public final class Benchmark {
      * @param limitLatenciesMillis how long the sandbox takes to answer in the scenario at Expo's limit, one cell
      *     of its matrix each with every instance count
      * @param limitMessages messages each cell at Expo's limit posts (about two notifications each)
+     * @param limitPostRate messages per second each cell at Expo's limit posts them at: about twice as many
+     *     pushes per second as Expo takes, so that a backlog builds, while posting leaves the two cores room
+     *     to deliver
      * @param scenarios which scenarios run
      * @param jfr whether every service JVM records a JFR profile into {@code bench/target/logs/run-N}
      */
@@ -362,6 +368,7 @@ public final class Benchmark {
             List<Integer> limitInstances,
             List<Integer> limitLatenciesMillis,
             int limitMessages,
+            int limitPostRate,
             Set<String> scenarios,
             boolean jfr) {
 
@@ -391,6 +398,7 @@ public final class Benchmark {
                     integers(given.getOrDefault("limit-instances", "1,3")),
                     integers(given.getOrDefault("limit-latencies-ms", "0,250,500")),
                     Integer.parseInt(given.getOrDefault("limit-messages", "10000")),
+                    Integer.parseInt(given.getOrDefault("limit-post-rate", "400")),
                     Set.of(given.getOrDefault("scenarios", "ingest,latency,recovery,capacity,limit")
                             .split(",")),
                     Boolean.parseBoolean(given.getOrDefault("jfr", "false")));

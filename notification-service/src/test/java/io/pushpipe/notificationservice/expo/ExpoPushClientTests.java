@@ -344,7 +344,7 @@ class ExpoPushClientTests {
         pools.add(pool);
         return new ExpoPushClient(
                 new ExpoTransport(expoSettings, JsonMapper.builder().build(), meters),
-                new ExpoSendBudget(JDBC, expoSettings),
+                new ExpoSendBudget(JDBC, expoSettings, meters),
                 new ExpoProjects(),
                 expoSettings,
                 configuration.expoRetry(expoSettings),

@@ -3,6 +3,7 @@ package io.pushpipe.notificationservice.expo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.testsupport.SharedInfrastructure;
 import java.time.Duration;
@@ -112,7 +113,7 @@ class ExpoSendBudgetTests {
         settings.putAll(overrides);
         NotificationServiceProperties properties = new Binder(new MapConfigurationPropertySource(settings))
                 .bindOrCreate("pushpipe", NotificationServiceProperties.class);
-        return new ExpoSendBudget(JDBC, properties.expo());
+        return new ExpoSendBudget(JDBC, properties.expo(), new SimpleMeterRegistry());
     }
 
     /** A new database on the JVM's shared PostgreSQL server with notification-service's migrations applied. */
