@@ -56,7 +56,7 @@ class ExpoConfiguration {
     /**
      * Opens when too many requests fail transiently or answer slower than {@code slow-call-duration}; only
      * {@link ExpoUnavailableException} counts as a failure, so a request Expo rejects as invalid cannot stop
-     * delivery for everyone. Goes half-open on its own after the open duration: the paused consumer makes no
+     * delivery for everyone, and a 429 does not either: the send budget slows down for it. Goes half-open on its own after the open duration: the paused consumer makes no
      * calls, so nothing else would move it.
      */
     @Bean
@@ -72,7 +72,7 @@ class ExpoConfiguration {
                 .waitDurationInOpenState(settings.openDuration())
                 .permittedNumberOfCallsInHalfOpenState(settings.halfOpenCalls())
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .recordException(e -> e instanceof ExpoUnavailableException)
+                .recordException(e -> e instanceof ExpoUnavailableException && !(e instanceof ExpoThrottledException))
                 .build());
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
         return registry.circuitBreaker("expo");

@@ -204,8 +204,9 @@ public class ExpoPushClient {
         ExpoTransport.Answer answer = prepared.send();
         if (answer.status() == 429) {
             budget.slowDown(project);
+            throw new ExpoThrottledException("Expo answered " + answer.describe());
         }
-        if (answer.status() == 429 || answer.status() >= 500) {
+        if (answer.status() >= 500) {
             throw new ExpoUnavailableException("Expo answered " + answer.describe());
         }
         if (answer.body() == null) {

@@ -315,6 +315,24 @@ class ExpoPushClientTests {
     }
 
     @Test
+    void aBurstOf429sDoesNotOpenTheCircuit() {
+        expo.failNext(3, Fault.tooManyRequests());
+        ExpoPushClient client = client(Map.of(
+                "pushpipe.expo.retry.max-attempts", "1",
+                "pushpipe.expo.circuit-breaker.minimum-calls", "3",
+                "pushpipe.expo.circuit-breaker.sliding-window-size", "3",
+                "pushpipe.expo.circuit-breaker.open-duration", "1m"));
+        for (int i = 0; i < 3; i++) {
+            client.send(messages("ExponentPushToken[throttled" + i + "-%d]", 1));
+        }
+
+        List<PushResult> afterwards = client.send(messages("ExponentPushToken[afterwards%d]", 1));
+
+        assertThat(afterwards).allMatch(r -> r instanceof PushResult.Accepted);
+        assertThat(expo.requests()).extracting(ReceivedRequest::status).containsExactly(429, 429, 429, 200);
+    }
+
+    @Test
     void aRejectedRequestDoesNotCountTowardOpeningTheCircuit() {
         ExpoPushClient client = client(Map.of(
                 "pushpipe.expo.circuit-breaker.minimum-calls", "2",
