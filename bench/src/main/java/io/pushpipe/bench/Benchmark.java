@@ -1,5 +1,8 @@
 package io.pushpipe.bench;
 
+import static io.pushpipe.bench.Figure.Percentile.P50;
+import static io.pushpipe.bench.Figure.Percentile.P99;
+
 import io.pushpipe.exposandbox.ExpoSandbox;
 import io.pushpipe.exposandbox.ReceivedNotification;
 import java.nio.file.Files;
@@ -25,12 +28,18 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>./pushpipe-bench [--runs 3] [--backlog 100000] [--candidates 5000] [--seconds 15] [--warm-up 60]
  *     [--expo-latency-ms 0] [--expo-limit 600] [--limit-instances 1,3] [--limit-latencies-ms 0,250,500]
- *     [--limit-messages 10000] [--limit-post-rate 400] [--scenarios ingest,latency,recovery,capacity,limit] [--jfr]</pre>
+ *     [--limit-messages 10000] [--limit-post-rate 400] [--scenarios ingest,latency,naive,recovery,capacity,limit]
+ *     [--jfr]</pre>
  */
 public final class Benchmark {
 
     private static final Logger log = LoggerFactory.getLogger(Benchmark.class);
     private static final int NO_CLIENT_LIMIT = 1_000_000;
+    // The scenario beside the naive design: its clients, its open loop's rate and seconds, its messages.
+    static final int BESIDE_CLIENTS = 64;
+    static final int BESIDE_RATE = 300;
+    static final int BESIDE_SECONDS = 20;
+    static final int BESIDE_MESSAGES = 20_000;
     /**
      * How long a scenario waits for its notifications: at Expo's limit, 10,000 messages make about 20,000
      * pushes, 35 s at 570 per second and several times that when Expo answers late.
@@ -85,6 +94,9 @@ public final class Benchmark {
             }
             if (options.runs("latency")) {
                 latency(pipeline, load, figures, run);
+            }
+            if (options.runs("naive")) {
+                besideNaiveDesign(pipeline, load, figures, run);
             }
             if (options.runs("recovery")) {
                 recovery(pipeline, load, figures, run);
@@ -151,6 +163,75 @@ public final class Benchmark {
                     Figure.endToEnd(rate, Figure.EndToEnd.MAX),
                     endToEnd.stream().mapToDouble(Double::doubleValue).max().orElse(0));
         }
+    }
+
+    /**
+     * The headline figures of both designs, one after the other on the same PostgreSQL, sandbox, candidates and
+     * seeds: first pushpipe on the run's pipeline (its notification-service has Expo's limit raised, as in the
+     * other scenarios but the one at Expo's limit), then the naive design in a JVM of its own, warmed up as
+     * long as pushpipe was and stopped afterwards. pushpipe's services stay up meanwhile, idle; the log says
+     * how much CPU they took.
+     */
+    private void besideNaiveDesign(Pipeline pipeline, Load load, Map<Figure, Double> figures, int run)
+            throws InterruptedException {
+        measureDesign(Figure.Design.PUSHPIPE, pipeline, load, figures, run);
+        ServiceProcess naive = pipeline.startNaiveDesign();
+        try {
+            Load naiveLoad = new Load(pipeline, naive);
+            log.info("Warming the naive design up: {} clients for {} s", BESIDE_CLIENTS, options.warmUpSeconds());
+            naiveLoad.closedLoop(BESIDE_CLIENTS, Duration.ofSeconds(options.warmUpSeconds()), run * 1000L);
+            awaitQuiet(pipeline);
+            Map<ProcessKind, Double> cpuBefore = CpuTime.snapshot(pipeline);
+            long started = System.nanoTime();
+            measureDesign(Figure.Design.NAIVE, pipeline, naiveLoad, figures, run);
+            Map<ProcessKind, Double> cpuAfter = CpuTime.snapshot(pipeline);
+            log.info(
+                    "While the naive design was measured ({} s), pushpipe's idle services used {} s of CPU"
+                            + " (message-service) and {} s (notification-service)",
+                    Math.round((System.nanoTime() - started) / 1e9),
+                    cpuSeconds(cpuBefore, cpuAfter, ProcessKind.MESSAGE_SERVICE),
+                    cpuSeconds(cpuBefore, cpuAfter, ProcessKind.NOTIFICATION_SERVICE));
+        } finally {
+            pipeline.stopNaiveDesign();
+        }
+    }
+
+    /**
+     * One design's headline figures through {@code load}'s API: ingest with 64 closed-loop clients, an open
+     * loop at 300 messages per second, and the rate at which the pushes of 20,000 messages posted by 64
+     * clients arrive, the sandbox's limit off.
+     */
+    private void measureDesign(Figure.Design design, Pipeline pipeline, Load load, Map<Figure, Double> figures, int run)
+            throws InterruptedException {
+        ExpoSandbox expo = pipeline.expo();
+        Function<Figure.Beside, Figure> figure = measure -> Figure.beside(design, measure);
+        log.info("{}: ingest, {} clients for {} s", design, BESIDE_CLIENTS, options.seconds());
+        expo.reset();
+        Load.Outcome ingest =
+                load.closedLoop(BESIDE_CLIENTS, Duration.ofSeconds(options.seconds()), run * 100L + BESIDE_CLIENTS);
+        awaitNotifications(expo, ingest.expectedNotifications.get());
+        List<Double> ingestPosts = sorted(ingest.postMillis);
+        figures.put(figure.apply(Figure.Beside.INGEST_RPS), ingest.requestsPerSecond());
+        figures.put(figure.apply(Figure.Beside.INGEST_POST_P50), percentile(ingestPosts, P50.quantile));
+        figures.put(figure.apply(Figure.Beside.INGEST_POST_P99), percentile(ingestPosts, P99.quantile));
+
+        log.info("{}: {} messages/s for {} s", design, BESIDE_RATE, BESIDE_SECONDS);
+        expo.reset();
+        Load.Outcome open =
+                load.openLoop(BESIDE_RATE, Duration.ofSeconds(BESIDE_SECONDS), run * 10L + BESIDE_RATE, Map.of());
+        awaitNotifications(expo, open.expectedNotifications.get());
+        List<Double> openPosts = sorted(open.postMillis);
+        List<Double> endToEnd = sorted(endToEndMillis(open, expo.notifications()));
+        figures.put(figure.apply(Figure.Beside.OPEN_LOOP_POST_P50), percentile(openPosts, P50.quantile));
+        figures.put(figure.apply(Figure.Beside.OPEN_LOOP_POST_P99), percentile(openPosts, P99.quantile));
+        figures.put(figure.apply(Figure.Beside.OPEN_LOOP_END_TO_END_P50), percentile(endToEnd, P50.quantile));
+        figures.put(figure.apply(Figure.Beside.OPEN_LOOP_END_TO_END_P99), percentile(endToEnd, P99.quantile));
+
+        log.info("{}: {} messages from {} clients", design, BESIDE_MESSAGES, BESIDE_CLIENTS);
+        expo.reset();
+        Load.Outcome capacity = load.closedLoop(BESIDE_CLIENTS, BESIDE_MESSAGES, run * 31L);
+        awaitNotifications(expo, capacity.expectedNotifications.get());
+        figures.put(figure.apply(Figure.Beside.CAPACITY_PER_SECOND), rate(expo.notifications()));
     }
 
     private void recovery(Pipeline pipeline, Load load, Map<Figure, Double> figures, int run) {
@@ -300,6 +381,18 @@ public final class Benchmark {
         return received.size() / (Duration.between(first, last).toNanos() / 1e9);
     }
 
+    /** CPU seconds a kind of process used between two snapshots, to a tenth. */
+    private static double cpuSeconds(
+            Map<ProcessKind, Double> before, Map<ProcessKind, Double> after, ProcessKind process) {
+        return Math.round((after.get(process) - before.get(process)) * 10) / 10.0;
+    }
+
+    private static List<Double> sorted(Collection<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(Double::compare);
+        return sorted;
+    }
+
     private static void percentiles(
             Map<Figure, Double> figures, Function<Figure.Percentile, Figure> figure, Collection<Double> values) {
         List<Double> sorted = new ArrayList<>(values);
@@ -399,7 +492,7 @@ public final class Benchmark {
                     integers(given.getOrDefault("limit-latencies-ms", "0,250,500")),
                     Integer.parseInt(given.getOrDefault("limit-messages", "10000")),
                     Integer.parseInt(given.getOrDefault("limit-post-rate", "400")),
-                    Set.of(given.getOrDefault("scenarios", "ingest,latency,recovery,capacity,limit")
+                    Set.of(given.getOrDefault("scenarios", "ingest,latency,naive,recovery,capacity,limit")
                             .split(",")),
                     Boolean.parseBoolean(given.getOrDefault("jfr", "false")));
         }

@@ -71,6 +71,12 @@ final class Figure {
         return atExpoLimit(instances, latencyMillis, percentile.suffix);
     }
 
+    /** A headline figure of one design, measured in the scenario that sets pushpipe beside the naive design. */
+    static Figure beside(Design design, Beside measure) {
+        return new Figure("design_" + design.name().toLowerCase(Locale.ROOT) + "_"
+                + measure.name().toLowerCase(Locale.ROOT));
+    }
+
     /** Peak resident memory of a service's (largest) process, in MiB. */
     static Figure memoryRssMib(ProcessKind service) {
         return new Figure("memory_" + service.key() + "_rss_mib");
@@ -142,6 +148,34 @@ final class Figure {
         BATCH_EVENTS,
         /** Messages per second the open loop achieved. */
         ACHIEVED_RPS
+    }
+
+    /** The two designs the scenario {@code naive} measures in the same run. */
+    enum Design {
+        /** The seed's: one server inserts, answers, then calls Expo once per message (module naive-design). */
+        NAIVE,
+        /** message-service, the outbox, Kafka and notification-service. */
+        PUSHPIPE
+    }
+
+    /** What the scenario {@code naive} measures for each design. */
+    enum Beside {
+        /** Requests per second that 64 closed-loop clients posted. */
+        INGEST_RPS,
+        /** The median POST with 64 closed-loop clients, in ms. */
+        INGEST_POST_P50,
+        /** The 99th percentile POST with 64 closed-loop clients, in ms. */
+        INGEST_POST_P99,
+        /** The median POST at 300 messages per second (open loop), in ms. */
+        OPEN_LOOP_POST_P50,
+        /** The 99th percentile POST at 300 messages per second, in ms. */
+        OPEN_LOOP_POST_P99,
+        /** The median time from the start of a POST to the sandbox receiving a push, at 300 per second, in ms. */
+        OPEN_LOOP_END_TO_END_P50,
+        /** The 99th percentile of that time, in ms. */
+        OPEN_LOOP_END_TO_END_P99,
+        /** Pushes per second, first to last, of a fixed number of messages posted by 64 closed-loop clients. */
+        CAPACITY_PER_SECOND
     }
 
     /** What the scenario at Expo's limit measures besides the percentiles. */

@@ -33,10 +33,15 @@ final class Load {
             .connectTimeout(Duration.ofSeconds(5))
             .build();
 
+    /** Posts to the pipeline's message-service. */
     Load(Pipeline pipeline) {
+        this(pipeline, pipeline.messageService());
+    }
+
+    /** Posts to {@code api}, which takes message-service's request: the naive design's server. */
+    Load(Pipeline pipeline, ServiceProcess api) {
         this.pipeline = pipeline;
-        this.sendMessage =
-                URI.create("http://localhost:" + pipeline.messageService().port() + "/message/send-message");
+        this.sendMessage = URI.create("http://localhost:" + api.port() + "/message/send-message");
     }
 
     /** What a load run did: POST latencies, when each accepted message was posted, notifications expected. */

@@ -35,8 +35,9 @@ import org.springframework.util.FileSystemUtils;
 /**
  * The pipeline under test: PostgreSQL (zonky's server), Kafka and the Expo sandbox, message-service and any
  * number of notification-service instances each in its own JVM, and the candidates with their devices (1 to
- * 3 each). Kafka runs in this JVM, or, {@link #productionShaped production-shaped}, in a process of its own
- * that can be stopped and started, with a PostgreSQL that can be restarted on the same data.
+ * 3 each); for one scenario also the naive design's server in its own JVM. Kafka runs in this JVM, or, {@link
+ * #productionShaped production-shaped}, in a process of its own that can be stopped and started, with a
+ * PostgreSQL that can be restarted on the same data.
  */
 final class Pipeline implements AutoCloseable {
 
@@ -58,6 +59,7 @@ final class Pipeline implements AutoCloseable {
     private final List<ServiceProcess> notificationServices = new ArrayList<>();
     private final List<ServiceProcess> stopped = new ArrayList<>();
     private ServiceProcess messageService;
+    private ServiceProcess naiveDesign;
     private int started;
 
     Pipeline(Path jars, Path logs, boolean profile) throws IOException {
@@ -155,6 +157,32 @@ final class Pipeline implements AutoCloseable {
                         logs.resolve("message-service.log"),
                         ADMIN_TOKEN)
                 .awaitReady(Duration.ofSeconds(120));
+    }
+
+    /**
+     * Starts the naive design's server in its own JVM, on the same PostgreSQL (it reads notification-service's
+     * tokens) and the same sandbox; {@link #stopNaiveDesign} stops it. Not among {@link #allProcesses}: the
+     * memory figures are pushpipe's.
+     */
+    ServiceProcess startNaiveDesign() {
+        List<String> args = new ArrayList<>(common("naive-design"));
+        args.add("--pushpipe.expo.base-url=" + expo.baseUrl());
+        naiveDesign = ServiceProcess.start(
+                "naive-design",
+                jar("naive-design"),
+                freePort(),
+                jvmOptions("naive-design"),
+                args,
+                logs.resolve("naive-design.log"),
+                ADMIN_TOKEN);
+        return naiveDesign.awaitReady(Duration.ofSeconds(120));
+    }
+
+    void stopNaiveDesign() {
+        if (naiveDesign != null) {
+            naiveDesign.close();
+            naiveDesign = null;
+        }
     }
 
     /**
@@ -324,6 +352,7 @@ final class Pipeline implements AutoCloseable {
 
     @Override
     public void close() {
+        stopNaiveDesign();
         stopNotificationServices();
         if (messageService != null) {
             messageService.close();

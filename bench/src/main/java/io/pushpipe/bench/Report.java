@@ -21,6 +21,8 @@ import static io.pushpipe.bench.Figure.memoryHeapMib;
 import static io.pushpipe.bench.Figure.memoryRssMib;
 
 import io.pushpipe.bench.Figure.AtExpoLimit;
+import io.pushpipe.bench.Figure.Beside;
+import io.pushpipe.bench.Figure.Design;
 import io.pushpipe.bench.Figure.Percentile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import java.util.function.DoublePredicate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -99,6 +102,51 @@ final class Report {
                     "peak RSS / heap MiB",
                     memory(ProcessKind.NOTIFICATION_SERVICE)));
 
+    private static final String INGEST = "Ingest, " + Benchmark.BESIDE_CLIENTS + " clients";
+    private static final String OPEN_LOOP =
+            "Open loop, " + Benchmark.BESIDE_RATE + " msg/s for " + Benchmark.BESIDE_SECONDS + " s";
+    private static final String CAPACITY = String.format(
+            Locale.ROOT,
+            "Capacity through the API, %,d messages from %d clients, sandbox limit off",
+            Benchmark.BESIDE_MESSAGES,
+            Benchmark.BESIDE_CLIENTS);
+
+    /** The scenario {@code naive}: the headline figures of both designs, with the issue's targets. */
+    private static final List<Versus> BESIDE_NAIVE = List.of(
+            new Versus(
+                    INGEST,
+                    "requests/s",
+                    Beside.INGEST_RPS,
+                    "pushpipe ≥ naive",
+                    (naive, pushpipe) -> pushpipe >= naive),
+            new Versus(INGEST, "POST p50 ms", Beside.INGEST_POST_P50, null, null),
+            new Versus(INGEST, "POST p99 ms", Beside.INGEST_POST_P99, null, null),
+            new Versus(OPEN_LOOP, "POST p50 ms", Beside.OPEN_LOOP_POST_P50, null, null),
+            new Versus(
+                    OPEN_LOOP,
+                    "POST p99 ms",
+                    Beside.OPEN_LOOP_POST_P99,
+                    "pushpipe ≤ 2 × naive",
+                    (naive, pushpipe) -> pushpipe <= 2 * naive),
+            new Versus(
+                    OPEN_LOOP,
+                    "POST start → sandbox receipt p50 ms",
+                    Beside.OPEN_LOOP_END_TO_END_P50,
+                    "pushpipe ≤ 15",
+                    (naive, pushpipe) -> pushpipe <= 15),
+            new Versus(
+                    OPEN_LOOP,
+                    "POST start → sandbox receipt p99 ms",
+                    Beside.OPEN_LOOP_END_TO_END_P99,
+                    "pushpipe ≤ 50",
+                    (naive, pushpipe) -> pushpipe <= 50),
+            new Versus(
+                    CAPACITY,
+                    "delivered/s, first push to last (pushpipe: Expo's limit raised)",
+                    Beside.CAPACITY_PER_SECOND,
+                    "pushpipe ≥ 2 × naive",
+                    (naive, pushpipe) -> pushpipe >= 2 * naive));
+
     private Report() {}
 
     static void write(Path directory, Benchmark.Options options, List<Map<Figure, Double>> runs) throws IOException {
@@ -161,11 +209,66 @@ final class Report {
                     .append(met)
                     .append(" |\n");
         }
+        if (options.runs("naive")) {
+            markdown.append(besideNaiveDesign(runs, medians));
+        }
         json.put("medians", byKey(medians));
         Files.writeString(directory.resolve("benchmark.md"), markdown.toString());
         Files.writeString(
                 directory.resolve("benchmark.json"),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json));
+    }
+
+    /**
+     * The second table: for each figure the naive design's median and pushpipe's, each run's value in brackets
+     * when there are several, and the ratio of the medians. Adds the medians to {@code medians}.
+     */
+    private static String besideNaiveDesign(List<Map<Figure, Double>> runs, Map<Figure, Double> medians) {
+        StringBuilder markdown = new StringBuilder("\nBeside the naive design (module naive-design: the seed's"
+                + " design in its own JVM, inserting, answering, then one Expo request per message, 6 in flight, no"
+                + " retries), measured in the same run on the same PostgreSQL, sandbox and candidates; pushpipe on"
+                + " the run's pipeline, idle while the naive design is measured\n\n");
+        markdown.append("| scenario | figure | naive design | pushpipe | pushpipe ÷ naive | target | met |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (Versus row : BESIDE_NAIVE) {
+            Figure naive = Figure.beside(Design.NAIVE, row.measure());
+            Figure pushpipe = Figure.beside(Design.PUSHPIPE, row.measure());
+            double naiveMedian = median(valuesOf(runs, naive));
+            double pushpipeMedian = median(valuesOf(runs, pushpipe));
+            medians.put(naive, naiveMedian);
+            medians.put(pushpipe, pushpipeMedian);
+            double ratio = pushpipeMedian / naiveMedian;
+            String met = row.meets() == null || Double.isNaN(naiveMedian) || Double.isNaN(pushpipeMedian)
+                    ? ""
+                    : row.meets().test(naiveMedian, pushpipeMedian) ? "✅" : "❌";
+            markdown.append("| ")
+                    .append(row.scenario())
+                    .append(" | ")
+                    .append(row.figure())
+                    .append(" | ")
+                    .append(withRuns(naiveMedian, valuesOf(runs, naive)))
+                    .append(" | ")
+                    .append(withRuns(pushpipeMedian, valuesOf(runs, pushpipe)))
+                    .append(" | ")
+                    .append(Double.isFinite(ratio) ? String.format(Locale.ROOT, "%.2f", ratio) : "–")
+                    .append(" | ")
+                    .append(Optional.ofNullable(row.target()).orElse(""))
+                    .append(" | ")
+                    .append(met)
+                    .append(" |\n");
+        }
+        return markdown.toString();
+    }
+
+    private static List<Double> valuesOf(List<Map<Figure, Double>> runs, Figure figure) {
+        return runs.stream().map(run -> run.get(figure)).filter(v -> v != null).toList();
+    }
+
+    private static String withRuns(double median, List<Double> values) {
+        return values.size() < 2
+                ? format(median)
+                : format(median) + " ["
+                        + String.join(", ", values.stream().map(Report::format).toList()) + "]";
     }
 
     private static List<Row> rows(Benchmark.Options options) {
@@ -260,6 +363,16 @@ final class Report {
                 ? String.format(Locale.ROOT, "%,.0f", value)
                 : String.format(Locale.ROOT, "%.1f", value);
     }
+
+    /**
+     * A row of the table beside the naive design.
+     *
+     * @param measure the figure, measured for both designs
+     * @param target what it must reach; null when the issue sets none
+     * @param meets whether the medians (the naive design's, pushpipe's) reach the target
+     */
+    private record Versus(
+            String scenario, String figure, Beside measure, String target, BiPredicate<Double, Double> meets) {}
 
     /**
      * @param figures one figure, or several shown as a / b / c
