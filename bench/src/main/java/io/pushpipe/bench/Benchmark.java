@@ -313,13 +313,9 @@ public final class Benchmark {
                         run * 53L + instances * 1000L + latencyMillis,
                         Map.of());
                 long expected = outcome.expectedNotifications.get();
-                awaitNotifications(expo, expected);
+                awaitDelivered(expo, outcome);
                 List<ReceivedNotification> received = expo.notifications();
-                long distinct = received.stream()
-                        .filter(notification -> outcome.postedAt.containsKey(messageId(notification)))
-                        .map(notification -> messageId(notification) + notification.to())
-                        .distinct()
-                        .count();
+                long distinct = delivered(outcome, received);
                 int rejected = expo.rejectedPerSecond().values().stream()
                         .mapToInt(Integer::intValue)
                         .sum();
@@ -419,6 +415,28 @@ public final class Benchmark {
             log.warn(
                     "Only {} of {} notifications arrived within {}", expo.notificationCount(), expected, DRAIN_TIMEOUT);
         }
+    }
+
+    /**
+     * Waits until every push of the posted messages has arrived, counting each (message, device) once and
+     * nothing else the sandbox receives.
+     */
+    private static void awaitDelivered(ExpoSandbox expo, Load.Outcome outcome) {
+        long expected = outcome.expectedNotifications.get();
+        Instant deadline = Instant.now().plus(DRAIN_TIMEOUT);
+        while (delivered(outcome, expo.notifications()) < expected
+                && Instant.now().isBefore(deadline)) {
+            ServiceProcess.sleep(Duration.ofMillis(500));
+        }
+    }
+
+    /** The distinct (message, device) pairs received for the posted messages. */
+    private static long delivered(Load.Outcome outcome, List<ReceivedNotification> received) {
+        return received.stream()
+                .filter(notification -> outcome.postedAt.containsKey(messageId(notification)))
+                .map(notification -> messageId(notification) + notification.to())
+                .distinct()
+                .count();
     }
 
     /** Waits until the sandbox has received nothing new for two seconds. */

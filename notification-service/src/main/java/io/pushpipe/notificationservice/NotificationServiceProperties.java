@@ -86,15 +86,16 @@ public record NotificationServiceProperties(
      *     one of Expo's seconds with the requests booked a window after it
      * @param bookingHorizon how far ahead a request may book its start; a later one waits and asks again, so
      *     that a crashed instance leaves at most this much of the limit unused
-     * @param slowDownFactor after a 429 every instance together sends at this share of the rate it had
-     * @param recovery the rate then creeps back by the whole limit over this long: from 80 % back to the
-     *     limit in a fifth of it
+     * @param slowDownFactor after a 429 every instance together sends at this share of the rate it had (once
+     *     per 5 s at most)
+     * @param recovery the rate then creeps back by the whole limit over this long: from 90 % back to the
+     *     limit in a tenth of it
      */
     public record Pacing(
             @NotNull @DefaultValue("30ms") Duration margin,
             @NotNull @DefaultValue("500ms") Duration bookingHorizon,
 
-            @DecimalMin("0.1") @DecimalMax("1.0") @DefaultValue("0.8")
+            @DecimalMin("0.1") @DecimalMax("1.0") @DefaultValue("0.9")
             double slowDownFactor,
 
             @NotNull @DefaultValue("30s") Duration recovery) {}

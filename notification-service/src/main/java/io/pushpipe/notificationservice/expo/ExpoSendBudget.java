@@ -34,16 +34,21 @@ class ExpoSendBudget {
                                    make_interval(secs => :recoverySeconds))
             """;
 
-    /** Once per window at most, so that the 429s of one burst of requests lower the rate once. */
+    /**
+     * Once per {@link #SLOW_DOWN_INTERVAL} at most: the 429s of one burst, and those of the requests already
+     * booked at the old rate, lower the rate once.
+     */
     private static final String SLOW_DOWN = """
             update expo_projects
             set slowed_to = greatest(:floor, :factor * least(1.0,
                     slowed_to + extract(epoch from clock_timestamp() - slowed_at) / :recoverySeconds)),
                 slowed_at = clock_timestamp()
             where project = :project
-              and slowed_at < clock_timestamp() - make_interval(secs => :windowSeconds)
+              and slowed_at < clock_timestamp() - make_interval(secs => :intervalSeconds)
             returning slowed_to
             """;
+
+    private static final Duration SLOW_DOWN_INTERVAL = Duration.ofSeconds(5);
 
     /** The rate after a 429 never goes below this share of the limit. */
     private static final double FLOOR = 0.2;
@@ -124,7 +129,7 @@ class ExpoSendBudget {
                 .param("floor", FLOOR)
                 .param("factor", settings.slowDownFactor())
                 .param("recoverySeconds", seconds(settings.recovery()))
-                .param("windowSeconds", windowSeconds)
+                .param("intervalSeconds", seconds(SLOW_DOWN_INTERVAL))
                 .query(Double.class)
                 .optional()
                 .ifPresent(share -> log.warn(

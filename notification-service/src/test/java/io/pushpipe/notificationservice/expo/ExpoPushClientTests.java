@@ -188,7 +188,7 @@ class ExpoPushClientTests {
                         .param("project", ExpoProjects.UNNAMED)
                         .query(Double.class)
                         .single())
-                .isEqualTo(0.8);
+                .isEqualTo(0.9);
     }
 
     @Test

@@ -80,10 +80,10 @@ class ExpoSendBudgetTests {
     }
 
     @Test
-    void a429LowersTheGroupsRateOncePerWindowAndTheRateCreepsBack() {
+    void a429LowersTheGroupsRateOnceForABurstAndTheRateCreepsBack() {
         // A long window, so that only the recovery can make room again while the test runs.
         ExpoSendBudget budget =
-                budget(Map.of("pushpipe.expo.pacing.margin", "10s", "pushpipe.expo.pacing.recovery", "10s"));
+                budget(Map.of("pushpipe.expo.pacing.margin", "10s", "pushpipe.expo.pacing.recovery", "30s"));
         budget.book(PROJECT, 1);
 
         budget.slowDown(PROJECT);
