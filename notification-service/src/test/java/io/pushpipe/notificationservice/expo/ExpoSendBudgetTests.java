@@ -90,11 +90,11 @@ class ExpoSendBudgetTests {
         budget.slowDown(PROJECT);
 
         assertThat(budget.book(PROJECT, 200).reserved())
-                .as("80 %% of 300 admits 240")
+                .as("90 %% of 300 admits 270")
                 .isTrue();
-        assertThat(budget.book(PROJECT, 60).reserved()).isFalse();
-        await().atMost(Duration.ofSeconds(5))
-                .until(() -> budget.book(PROJECT, 60).reserved());
+        assertThat(budget.book(PROJECT, 90).reserved()).isFalse();
+        await().atMost(Duration.ofSeconds(8))
+                .until(() -> budget.book(PROJECT, 90).reserved());
     }
 
     @Test
