@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class Benchmark {
 
     private static final Logger log = LoggerFactory.getLogger(Benchmark.class);
-    private static final int NO_CLIENT_LIMIT = 1_000_000;
+    /** {@code pushpipe.expo.notifications-per-second=0}: the client-side limit off, nothing booked. */
+    private static final int NO_CLIENT_LIMIT = 0;
     // The scenario beside the naive design: its clients, its open loop's rate and seconds, its messages.
     static final int BESIDE_CLIENTS = 64;
     static final int BESIDE_RATE = 300;
