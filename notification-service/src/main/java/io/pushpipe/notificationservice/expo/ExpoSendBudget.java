@@ -72,7 +72,7 @@ class ExpoSendBudget {
     }
 
     /** Whether a limit is set at all; without one nothing is booked. */
-    boolean limited() {
+    private boolean limited() {
         return limit > 0;
     }
 
@@ -97,12 +97,13 @@ class ExpoSendBudget {
             Booking booking = book(project, notifications);
             long startsAt = System.nanoTime() + Math.round(booking.waitMillis() * 1e6);
             sleep(booking.waitMillis());
-            if (booking.reserved() && System.nanoTime() - startsAt <= lateStartNanos) {
+            if (!booking.reserved()) {
+                continue;
+            }
+            if (System.nanoTime() - startsAt <= lateStartNanos) {
                 return;
             }
-            if (booking.reserved()) {
-                lateStarts.increment();
-            }
+            lateStarts.increment();
         }
     }
 

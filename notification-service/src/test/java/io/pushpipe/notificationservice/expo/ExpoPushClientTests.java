@@ -34,6 +34,13 @@ class ExpoPushClientTests {
 
     private static final JdbcClient JDBC = ExpoSendBudgetTests.migratedDatabase("expo_client_tests");
 
+    /** No retries, and a circuit that opens after three failed calls and stays open. */
+    private static final Map<String, String> OPENS_AFTER_THREE_FAILED_CALLS = Map.of(
+            "pushpipe.expo.retry.max-attempts", "1",
+            "pushpipe.expo.circuit-breaker.minimum-calls", "3",
+            "pushpipe.expo.circuit-breaker.sliding-window-size", "3",
+            "pushpipe.expo.circuit-breaker.open-duration", "1m");
+
     private ExpoSandbox expo;
     private final List<ExecutorService> pools = new ArrayList<>();
 
@@ -296,11 +303,7 @@ class ExpoPushClientTests {
     @Test
     void opensTheCircuitAfterRepeatedFailuresAndThenStopsCallingExpo() {
         expo.outage(true);
-        ExpoPushClient client = client(Map.of(
-                "pushpipe.expo.retry.max-attempts", "1",
-                "pushpipe.expo.circuit-breaker.minimum-calls", "3",
-                "pushpipe.expo.circuit-breaker.sliding-window-size", "3",
-                "pushpipe.expo.circuit-breaker.open-duration", "1m"));
+        ExpoPushClient client = client(OPENS_AFTER_THREE_FAILED_CALLS);
         for (int i = 0; i < 3; i++) {
             client.send(messages("ExponentPushToken[open%d]", 1));
         }
@@ -317,11 +320,7 @@ class ExpoPushClientTests {
     @Test
     void aBurstOf429sDoesNotOpenTheCircuit() {
         expo.failNext(3, Fault.tooManyRequests());
-        ExpoPushClient client = client(Map.of(
-                "pushpipe.expo.retry.max-attempts", "1",
-                "pushpipe.expo.circuit-breaker.minimum-calls", "3",
-                "pushpipe.expo.circuit-breaker.sliding-window-size", "3",
-                "pushpipe.expo.circuit-breaker.open-duration", "1m"));
+        ExpoPushClient client = client(OPENS_AFTER_THREE_FAILED_CALLS);
         for (int i = 0; i < 3; i++) {
             client.send(messages("ExponentPushToken[throttled" + i + "-%d]", 1));
         }
