@@ -18,6 +18,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Deactivates tokens Expo reports as {@code DeviceNotRegistered}, unless too many arrive at once: a wave
@@ -107,7 +109,7 @@ class TokenHygiene implements HealthIndicator {
 
     /** Measures the active and held tokens, for the health component, the gauge and the guard. */
     @Scheduled(initialDelay = 0, fixedDelayString = "${pushpipe.health.refresh-interval:5s}")
-    void measure() {
+    synchronized void measure() {
         try {
             last = jdbc.sql(MEASURE)
                     .query((rs, row) -> new Measurement(rs.getLong("active"), rs.getLong("held"), clock.instant()))
@@ -137,8 +139,7 @@ class TokenHygiene implements HealthIndicator {
                     .param("reason", NOT_REGISTERED)
                     .param("tokens", tokens)
                     .update();
-            Measurement before = measured();
-            last = new Measurement(before.active(), before.held() + quarantined, before.at());
+            measureOnceCommitted();
             log.error(
                     "🚨 Token clean-up stopped: {} DeviceNotRegistered in {} against {} active tokens (allowed {});"
                             + " {} more tokens quarantined. Check Expo, then release them.",
@@ -191,6 +192,24 @@ class TokenHygiene implements HealthIndicator {
                 resent.resent(),
                 resent.notFound());
         return new Release(released, resent);
+    }
+
+    /**
+     * Measures again once the quarantine is visible: after the caller's transaction commits. A scheduled
+     * measurement that read before the commit finishes first ({@link #measure} is serialised), so it cannot
+     * overwrite this one with a count that misses the held tokens.
+     */
+    private void measureOnceCommitted() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            measure();
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                measure();
+            }
+        });
     }
 
     /** The last measurement; if there has been none yet, measured now. */
