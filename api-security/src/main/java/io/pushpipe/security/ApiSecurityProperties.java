@@ -36,6 +36,9 @@ public record ApiSecurityProperties(
      *     as a dotted path into the token: Supabase keeps custom claims in {@code app_metadata}, which only the
      *     back end and auth hooks can write (unlike {@code user_metadata}, which users edit themselves)
      * @param clockSkew how far the clocks of the issuer and this service may disagree
+     * @param verifiedCache how many verified tokens are remembered, so that the portal's service key is not
+     *     verified again on every request; 0 verifies every request
+     * @param verifiedCacheTtl how long a verified token is remembered at most (never past its {@code exp})
      */
     public record Jwt(
             String secret,
@@ -44,7 +47,9 @@ public record ApiSecurityProperties(
             String issuer,
             @DefaultValue("role") String roleClaim,
             @DefaultValue("app_metadata.user_kind") String kindClaim,
-            @DefaultValue("30s") Duration clockSkew) {}
+            @DefaultValue("30s") Duration clockSkew,
+            @DefaultValue("10000") int verifiedCache,
+            @DefaultValue("5m") Duration verifiedCacheTtl) {}
 
     /**
      * A token bucket per caller (the token's {@code sub}) for POST requests.

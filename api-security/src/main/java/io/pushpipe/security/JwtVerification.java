@@ -1,6 +1,7 @@
 package io.pushpipe.security;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.spec.SecretKeySpec;
@@ -65,7 +66,9 @@ final class JwtVerification {
                     .build();
         }
         decoder.setJwtValidator(validator(settings));
-        return decoder;
+        return settings.verifiedCache() > 0
+                ? new VerifiedTokens(decoder, settings.verifiedCache(), settings.verifiedCacheTtl(), Clock.systemUTC())
+                : decoder;
     }
 
     private static byte[] secret(ApiSecurityProperties.Jwt settings, boolean hasSecret, Development development) {
