@@ -99,8 +99,8 @@ public final class Benchmark {
             pipeline.seedCandidates(options.candidates(), run);
             Load load = new Load(pipeline);
             log.info("Warming up the JVMs: 64 clients for {} s", options.warmUpSeconds());
-            load.closedLoop(64, Duration.ofSeconds(options.warmUpSeconds()), run * 1000L);
-            awaitQuiet(pipeline);
+            pipeline.expo().reset();
+            awaitQuiet(pipeline, load.closedLoop(64, Duration.ofSeconds(options.warmUpSeconds()), run * 1000L));
             if (options.runs("ingest")) {
                 ingest(pipeline, load, figures, run);
             }
@@ -157,6 +157,12 @@ public final class Benchmark {
             Map<String, Double> relayAfter = Metrics.scrape(pipeline.messageService());
             Map<String, Double> deliveryAfter = Metrics.scrape(notifications);
             figures.put(
+                    Figure.endToEnd(rate, Figure.EndToEnd.PICKUP_MS),
+                    Metrics.meanMillis(relayBefore, relayAfter, "pushpipe_outbox_pickup_latency_seconds"));
+            figures.put(
+                    Figure.endToEnd(rate, Figure.EndToEnd.CONSUME_LAG_MS),
+                    Metrics.meanMillis(deliveryBefore, deliveryAfter, "pushpipe_events_consume_lag_seconds"));
+            figures.put(
                     Figure.endToEnd(rate, Figure.EndToEnd.RELAY_MS),
                     Metrics.meanMillis(relayBefore, relayAfter, "pushpipe_outbox_publish_latency_seconds"));
             figures.put(
@@ -191,8 +197,10 @@ public final class Benchmark {
         try {
             Load naiveLoad = new Load(pipeline, naive);
             log.info("Warming the naive design up: {} clients for {} s", BESIDE_CLIENTS, options.warmUpSeconds());
-            naiveLoad.closedLoop(BESIDE_CLIENTS, Duration.ofSeconds(options.warmUpSeconds()), run * 1000L);
-            awaitQuiet(pipeline);
+            pipeline.expo().reset();
+            awaitQuiet(
+                    pipeline,
+                    naiveLoad.closedLoop(BESIDE_CLIENTS, Duration.ofSeconds(options.warmUpSeconds()), run * 1000L));
             Map<ProcessKind, Double> cpuBefore = CpuTime.snapshot(pipeline);
             long started = System.nanoTime();
             measureDesign(Figure.Design.NAIVE, pipeline, naiveLoad, figures, run);
@@ -374,8 +382,7 @@ public final class Benchmark {
         pipeline.startNotificationServices(1, NO_CLIENT_LIMIT);
         clientLimitOff = true;
         pipeline.expo().reset();
-        load.closedLoop(BESIDE_CLIENTS, Duration.ofSeconds(10), seed);
-        awaitQuiet(pipeline);
+        awaitQuiet(pipeline, load.closedLoop(BESIDE_CLIENTS, Duration.ofSeconds(10), seed));
     }
 
     private static void memory(Pipeline pipeline, Map<Figure, Double> figures) {
@@ -477,7 +484,12 @@ public final class Benchmark {
     }
 
     /** Waits until the sandbox has received nothing new for two seconds. */
-    private static void awaitQuiet(Pipeline pipeline) {
+    /**
+     * Waits until the pushes of a warm-up's messages have arrived (at Expo's limit that can take a minute), and
+     * then until nothing more arrives for 2 s.
+     */
+    private static void awaitQuiet(Pipeline pipeline, Load.Outcome warmUp) {
+        awaitNotifications(pipeline.expo(), warmUp.expectedNotifications.get());
         int before = -1;
         while (before != pipeline.expo().notificationCount()) {
             before = pipeline.expo().notificationCount();

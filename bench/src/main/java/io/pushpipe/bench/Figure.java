@@ -138,8 +138,12 @@ final class Figure {
     enum EndToEnd {
         /** The slowest message, in ms. */
         MAX,
+        /** Mean time from the outbox insert to the relay reading it (its wake-up), in ms. */
+        PICKUP_MS,
         /** Mean time from the outbox commit to the broker's acknowledgement, in ms. */
         RELAY_MS,
+        /** Mean time from the relay sending a record to the start of the consumer batch that delivers it, in ms. */
+        CONSUME_LAG_MS,
         /** Mean duration of a consumer batch, in ms. */
         LISTENER_MS,
         /** Mean duration of a request to the Expo sandbox, in ms. */

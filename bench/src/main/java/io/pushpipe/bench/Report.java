@@ -2,9 +2,11 @@ package io.pushpipe.bench;
 
 import static io.pushpipe.bench.Figure.EndToEnd.ACHIEVED_RPS;
 import static io.pushpipe.bench.Figure.EndToEnd.BATCH_EVENTS;
+import static io.pushpipe.bench.Figure.EndToEnd.CONSUME_LAG_MS;
 import static io.pushpipe.bench.Figure.EndToEnd.EXPO_MS;
 import static io.pushpipe.bench.Figure.EndToEnd.LISTENER_MS;
 import static io.pushpipe.bench.Figure.EndToEnd.MAX;
+import static io.pushpipe.bench.Figure.EndToEnd.PICKUP_MS;
 import static io.pushpipe.bench.Figure.EndToEnd.RELAY_MS;
 import static io.pushpipe.bench.Figure.Percentile.P50;
 import static io.pushpipe.bench.Figure.Percentile.P99;
@@ -64,9 +66,12 @@ final class Report {
             new Row("End to end, 300 msg/s", "p99 ms", endToEnd(300, P99), "≤ 50", v -> v <= 50),
             new Row(
                     "End to end, 300 msg/s",
-                    "where the time goes: relay commit→ack / listener batch / Expo request ms, events per batch",
+                    "where the time goes, means: insert→relay reads it / insert→broker ack / relay send→consumer"
+                            + " batch starts / listener batch / Expo request ms, events per batch",
                     List.of(
+                            endToEnd(300, PICKUP_MS),
                             endToEnd(300, RELAY_MS),
+                            endToEnd(300, CONSUME_LAG_MS),
                             endToEnd(300, LISTENER_MS),
                             endToEnd(300, EXPO_MS),
                             endToEnd(300, BATCH_EVENTS))),

@@ -68,6 +68,7 @@ class OperationsEndpointsTests extends IntegrationTest {
                     .contains("pushpipe_outbox_backlog_events")
                     .contains("pushpipe_outbox_oldest_age_seconds")
                     .contains("pushpipe_outbox_published_events_total")
+                    .containsPattern("pushpipe_outbox_pickup_latency_seconds_count\\{[^}]*} [1-9]")
                     .containsPattern("pushpipe_outbox_publish_latency_seconds_count\\{[^}]*} [1-9]")
                     .contains("pushpipe_outbox_publish_latency_seconds_bucket");
         });

@@ -6,6 +6,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.pushpipe.common.MessageType;
 import io.pushpipe.testsupport.TestTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,12 +19,14 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.web.servlet.MockMvc;
 
 class OperationsEndpointsTests extends NotificationIntegrationTest {
@@ -102,7 +105,8 @@ class OperationsEndpointsTests extends NotificationIntegrationTest {
     }
 
     @Test
-    void prometheusExportsDeliveryBreakerAndConsumerMetrics() {
+    void prometheusExportsDeliveryBreakerAndConsumerMetrics(@Autowired KafkaTemplate<String, byte[]> kafka) {
+        new Events(kafka).publish(UUID.randomUUID(), MessageType.TEXT, "metrics");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             String metrics = mvc.perform(get("/actuator/prometheus"))
                     .andReturn()
@@ -110,6 +114,7 @@ class OperationsEndpointsTests extends NotificationIntegrationTest {
                     .getContentAsString();
             assertThat(metrics)
                     .contains("pushpipe_events_consumed_total")
+                    .containsPattern("pushpipe_events_consume_lag_seconds_count\\{[^}]*} [1-9]")
                     .contains("pushpipe_notifications_sent_total")
                     .contains("resilience4j_circuitbreaker_state")
                     .contains("pushpipe_receipts_oldest_unchecked_age_seconds")

@@ -66,6 +66,7 @@ class RelayCycle {
     private final TopicProvisioner topics;
     private final MessageServiceProperties.Outbox settings;
     private final Clock clock = Clock.systemUTC();
+    private final Timer pickupLatency;
     private final Timer publishLatency;
     private final Counter published;
 
@@ -83,6 +84,9 @@ class RelayCycle {
         this.kafka = kafka;
         this.topics = topics;
         this.settings = properties.outbox();
+        this.pickupLatency = Timer.builder("pushpipe.outbox.pickup.latency")
+                .description("Time from an event's insert to the relay reading it: the relay's wake-up")
+                .register(meters);
         this.publishLatency = Timer.builder("pushpipe.outbox.publish.latency")
                 .description("Time from an event's commit to the broker's acknowledgement")
                 .publishPercentileHistogram()
@@ -115,6 +119,8 @@ class RelayCycle {
                 if (batch.isEmpty()) {
                     return 0;
                 }
+                Instant read = clock.instant();
+                batch.forEach(event -> pickupLatency.record(Duration.between(event.createdAt(), read)));
                 ensureTopic();
                 publish(batch);
                 jdbc.sql(DELETE_PUBLISHED).param("ids", ids(batch)).update();

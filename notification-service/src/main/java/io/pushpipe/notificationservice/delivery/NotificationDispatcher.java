@@ -2,6 +2,7 @@ package io.pushpipe.notificationservice.delivery;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.pushpipe.common.MessageSentCodec;
 import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Delivery;
@@ -25,7 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.support.Acknowledgment;
@@ -75,6 +78,7 @@ class NotificationDispatcher {
     private final MeterRegistry meters;
     private final Counter consumed;
     private final Counter sent;
+    private final Timer consumeLag;
     private final Clock clock = Clock.systemUTC();
 
     NotificationDispatcher(
@@ -102,11 +106,19 @@ class NotificationDispatcher {
         this.sent = Counter.builder("pushpipe.notifications.sent")
                 .description("Pushes Expo accepted")
                 .register(meters);
+        this.consumeLag = Timer.builder("pushpipe.events.consume.lag")
+                .description("Time from the relay sending a record (its timestamp) to the start of the batch that"
+                        + " delivers it: the broker's acknowledgement and the consumer's fetch")
+                .register(meters);
     }
 
     /** Delivers a poll's batch, then acknowledges it or has it redelivered from its first unfinished record. */
     void dispatch(List<ConsumerRecord<String, byte[]>> records, Acknowledgment acknowledgment) {
         consumed.increment(records.size());
+        long now = clock.millis();
+        records.stream()
+                .filter(record -> record.timestampType() == TimestampType.CREATE_TIME)
+                .forEach(record -> consumeLag.record(Math.max(0, now - record.timestamp()), TimeUnit.MILLISECONDS));
         BatchOutcome outcome = deliver(records, Map.of(), false);
         if (outcome.firstUnfinished() < records.size()) {
             log.warn(
