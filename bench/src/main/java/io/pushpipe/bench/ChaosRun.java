@@ -50,7 +50,7 @@ final class ChaosRun {
 
     private static Figures run(Benchmark.Options options, Path root, int run) throws Exception {
         Path logs = root.resolve("bench/target/logs/chaos-" + run);
-        try (Pipeline pipeline = Pipeline.productionShaped(root, logs)) {
+        try (Pipeline pipeline = new Pipeline(root, logs, false)) {
             pipeline.expo().latency(Duration.ofMillis(options.expoLatencyMillis()));
             pipeline.startMessageService();
             pipeline.startNotificationServices(2);

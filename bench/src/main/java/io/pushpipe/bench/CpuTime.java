@@ -13,7 +13,7 @@ final class CpuTime {
 
     private CpuTime() {}
 
-    /** message-service, notification-service (all instances), PostgreSQL, and this JVM (Kafka, sandbox, load). */
+    /** message-service, notification-service (all instances), PostgreSQL, Kafka, and this JVM (sandbox, load). */
     static Map<ProcessKind, Double> snapshot(Pipeline pipeline) {
         Map<ProcessKind, Double> seconds = new EnumMap<>(ProcessKind.class);
         seconds.put(ProcessKind.MESSAGE_SERVICE, of(pipeline.messageService().pid()));
@@ -32,6 +32,7 @@ final class CpuTime {
                                 .orElse(false))
                         .mapToDouble(process -> of(process.pid()))
                         .sum());
+        seconds.put(ProcessKind.KAFKA, of(pipeline.broker().pid()));
         seconds.put(ProcessKind.BENCH, of(ProcessHandle.current().pid()));
         return seconds;
     }

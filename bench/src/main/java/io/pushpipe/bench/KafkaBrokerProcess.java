@@ -13,7 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** The chaos run's broker: a child JVM running {@link KafkaBroker}, stopped and started on command. */
+/** The benchmark's broker: a child JVM running {@link KafkaBroker}, stopped and started on command. */
 final class KafkaBrokerProcess implements AutoCloseable {
 
     private final Process process;
@@ -41,6 +41,10 @@ final class KafkaBrokerProcess implements AutoCloseable {
         reader.start();
         String ready = await("READY");
         bootstrapServers = ready.substring("READY ".length());
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     String bootstrapServers() {

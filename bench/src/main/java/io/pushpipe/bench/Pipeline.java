@@ -29,15 +29,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.util.FileSystemUtils;
 
 /**
  * The pipeline under test: PostgreSQL (zonky's server), Kafka and the Expo sandbox, message-service and any
- * number of notification-service instances each in its own JVM, and the candidates with their devices (1 to
- * 3 each); for one scenario also the naive design's server in its own JVM. Kafka runs in this JVM, or, {@link
- * #productionShaped production-shaped}, in a process of its own that can be stopped and started, with a
- * PostgreSQL that can be restarted on the same data.
+ * number of notification-service instances each in its own JVM, and the candidates with their devices (1 or
+ * 2 each); for one scenario also the naive design's server in its own JVM. As production runs it, Kafka is a
+ * broker process of its own (Kafka's own classes, {@link KafkaBrokerProcess}), which the chaos run stops and
+ * starts, and PostgreSQL can be restarted on the same data.
  */
 final class Pipeline implements AutoCloseable {
 
@@ -50,7 +49,6 @@ final class Pipeline implements AutoCloseable {
     private final Path postgresData;
     private final int postgresPort;
     private EmbeddedPostgres postgres;
-    private final EmbeddedKafkaKraftBroker kafka;
     private final KafkaBrokerProcess brokerProcess;
     private final ExpoSandbox expo;
     private final List<UUID> candidates = new ArrayList<>();
@@ -62,16 +60,8 @@ final class Pipeline implements AutoCloseable {
     private ServiceProcess naiveDesign;
     private int started;
 
+    /** @param profile whether every service JVM records a JFR profile */
     Pipeline(Path jars, Path logs, boolean profile) throws IOException {
-        this(jars, logs, profile, false);
-    }
-
-    /** Kafka in a process of its own and a PostgreSQL that {@link #restartPostgres} restarts, for the chaos run. */
-    static Pipeline productionShaped(Path jars, Path logs) throws IOException {
-        return new Pipeline(jars, logs, false, true);
-    }
-
-    private Pipeline(Path jars, Path logs, boolean profile, boolean productionShaped) throws IOException {
         this.jars = jars;
         this.logs = logs;
         this.profile = profile;
@@ -79,19 +69,8 @@ final class Pipeline implements AutoCloseable {
         this.postgresData = Files.createTempDirectory("pushpipe-bench-pg");
         this.postgresPort = freePort();
         this.postgres = startPostgres();
-        if (productionShaped) {
-            this.kafka = null;
-            this.brokerProcess = new KafkaBrokerProcess(
-                    jars.resolve("bench/target/bench-0.1.0-SNAPSHOT-exec.jar"), freePort(), logs.resolve("kafka.log"));
-        } else {
-            this.brokerProcess = null;
-            this.kafka = new EmbeddedKafkaKraftBroker(1, 12, Topics.MESSAGE_SENT, Topics.MESSAGE_SENT_DLT);
-            kafka.brokerProperties(Map.of(
-                    "transaction.state.log.replication.factor", "1",
-                    "transaction.state.log.min.isr", "1",
-                    "min.insync.replicas", "1"));
-            kafka.afterPropertiesSet();
-        }
+        this.brokerProcess = new KafkaBrokerProcess(
+                jars.resolve("bench/target/bench-0.1.0-SNAPSHOT-exec.jar"), freePort(), logs.resolve("kafka.log"));
         // Keeps every notification: the figures count and time all of a run's.
         this.expo = ExpoSandbox.start(0, Integer.MAX_VALUE);
         expo.rateLimitPerSecond(0);
@@ -101,11 +80,8 @@ final class Pipeline implements AutoCloseable {
         return expo;
     }
 
-    /** The production-shaped pipeline's broker, to stop and start. */
+    /** The broker, to stop and start. */
     KafkaBrokerProcess broker() {
-        if (brokerProcess == null) {
-            throw new IllegalStateException("Kafka runs in this JVM; use Pipeline.productionShaped");
-        }
         return brokerProcess;
     }
 
@@ -126,7 +102,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     private String bootstrapServers() {
-        return kafka != null ? kafka.getBrokersAsString() : brokerProcess.bootstrapServers();
+        return brokerProcess.bootstrapServers();
     }
 
     ServiceProcess messageService() {
@@ -364,11 +340,7 @@ final class Pipeline implements AutoCloseable {
             messageService.close();
         }
         expo.close();
-        if (kafka != null) {
-            kafka.destroy();
-        } else {
-            brokerProcess.close();
-        }
+        brokerProcess.close();
         try {
             postgres.close();
             FileSystemUtils.deleteRecursively(postgresData);

@@ -7,7 +7,9 @@ enum ProcessKind {
     MESSAGE_SERVICE,
     NOTIFICATION_SERVICE,
     POSTGRES,
-    /** This JVM: Kafka, the Expo sandbox and the load generator. */
+    /** The broker's JVM. */
+    KAFKA,
+    /** This JVM: the Expo sandbox and the load generator. */
     BENCH;
 
     /** How figures name it, for example {@code message_service}. */

@@ -56,7 +56,7 @@ final class Report {
             new Row(
                     "Ingest, 64 clients",
                     "CPU ms per message, post to push: message-service / notification-service / PostgreSQL /"
-                            + " bench JVM (Kafka, sandbox, load generator)",
+                            + " Kafka / bench JVM (sandbox, load generator)",
                     Arrays.stream(ProcessKind.values())
                             .map(process -> ingestCpuMs(64, process))
                             .toList()),
