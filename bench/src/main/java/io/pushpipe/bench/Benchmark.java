@@ -345,6 +345,10 @@ public final class Benchmark {
                 int rejected = expo.rejectedPerSecond().values().stream()
                         .mapToInt(Integer::intValue)
                         .sum();
+                int rejectedPeak = expo.rejectedPerSecond().values().stream()
+                        .mapToInt(Integer::intValue)
+                        .max()
+                        .orElse(0);
                 long busiest = expo.busiestSecond().values().stream()
                         .mapToLong(Long::longValue)
                         .max()
@@ -353,6 +357,7 @@ public final class Benchmark {
                         measure -> Figure.atExpoLimit(instances, latencyMillis, measure);
                 figures.put(figure.apply(Figure.AtExpoLimit.DELIVERED_PER_SECOND), rate(received));
                 figures.put(figure.apply(Figure.AtExpoLimit.TOO_MANY_REQUESTS), (double) rejected);
+                figures.put(figure.apply(Figure.AtExpoLimit.TOO_MANY_REQUESTS_PEAK), (double) rejectedPeak);
                 figures.put(figure.apply(Figure.AtExpoLimit.LOST), (double) (expected - distinct));
                 figures.put(figure.apply(Figure.AtExpoLimit.BUSIEST_SECOND), (double) busiest);
                 percentiles(

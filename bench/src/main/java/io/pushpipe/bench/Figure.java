@@ -188,6 +188,8 @@ final class Figure {
         DELIVERED_PER_SECOND,
         /** Send requests the sandbox answered with 429. */
         TOO_MANY_REQUESTS,
+        /** The most send requests the sandbox answered with 429 within one second: whether they came in a burst. */
+        TOO_MANY_REQUESTS_PEAK,
         /** Notifications expected but never received: expected minus distinct (message, token) pairs. */
         LOST,
         /** The most notifications the sandbox admitted within one rolling second, for the busiest project. */

@@ -317,8 +317,10 @@ final class Report {
                         v -> v >= 570),
                 new Row(
                         scenario,
-                        "429s received",
-                        atExpoLimit(instances, latencyMillis, AtExpoLimit.TOO_MANY_REQUESTS),
+                        "429s received: in all / in the worst second",
+                        List.of(
+                                atExpoLimit(instances, latencyMillis, AtExpoLimit.TOO_MANY_REQUESTS),
+                                atExpoLimit(instances, latencyMillis, AtExpoLimit.TOO_MANY_REQUESTS_PEAK)),
                         "0",
                         v -> v == 0),
                 new Row(
