@@ -185,8 +185,8 @@ public final class Benchmark {
 
     /**
      * The headline figures of both designs, one after the other on the same PostgreSQL, sandbox, candidates and
-     * seeds: first pushpipe on the run's pipeline (its notification-service has Expo's limit raised, as in the
-     * other scenarios but the one at Expo's limit), then the naive design in a JVM of its own, warmed up as
+     * seeds: first pushpipe on the run's pipeline, in its default configuration (for the capacity through the
+     * API, restarted with the client limit off), then the naive design in a JVM of its own, warmed up as
      * long as pushpipe was and stopped afterwards. pushpipe's services stay up meanwhile, idle; the log says
      * how much CPU they took.
      */

@@ -42,6 +42,11 @@ final class Pipeline implements AutoCloseable {
 
     static final String ADMIN_TOKEN = DevelopmentTokens.serviceRole(Duration.ofDays(1));
     private static final MessageType[] TYPES = MessageType.values();
+    /**
+     * Devices per candidate, at most: 1 or 2, 1.5 on average, so that 300 messages a second are 450 pushes, under
+     * Expo's 600 a second, and the scenarios in the default configuration measure pushpipe, not Expo's limit.
+     */
+    static final int MAX_DEVICES = 2;
 
     private final Path jars;
     private final Path logs;
@@ -201,16 +206,10 @@ final class Pipeline implements AutoCloseable {
         notificationServices.clear();
     }
 
-    /** Registers the candidates' devices straight in the database: 1 to 3 per candidate. */
+    /** Registers the candidates' devices straight in the database: 1 to {@link #MAX_DEVICES} per candidate. */
     void seedCandidates(int count, long seed) throws SQLException {
         seedCandidates(count, seed, MAX_DEVICES);
     }
-
-    /**
-     * Devices per candidate, at most: 1 or 2, 1.5 on average, so that 300 messages a second are 450 pushes, under
-     * Expo's 600 a second, and the scenarios in the default configuration measure pushpipe, not Expo's limit.
-     */
-    static final int MAX_DEVICES = 2;
 
     /** Registers the candidates' devices straight in the database: 1 to {@code maxDevices} per candidate. */
     void seedCandidates(int count, long seed, int maxDevices) throws SQLException {
