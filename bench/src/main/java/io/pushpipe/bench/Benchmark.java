@@ -38,6 +38,16 @@ public final class Benchmark {
                 [--scenarios ingest,latency,naive,recovery,capacity,limit | chaos] [--jfr]
             See bench/README.md for what each scenario measures.""";
 
+    /** The hops message-service times, as the means the breakdown at each rate gives. */
+    private static final Map<Figure.EndToEnd, String> RELAY_TIMERS = Map.of(
+            Figure.EndToEnd.PICKUP_MS, "pushpipe_outbox_pickup_latency_seconds",
+            Figure.EndToEnd.RELAY_MS, "pushpipe_outbox_publish_latency_seconds");
+    /** The hops notification-service times. */
+    private static final Map<Figure.EndToEnd, String> DELIVERY_TIMERS = Map.of(
+            Figure.EndToEnd.CONSUME_LAG_MS, "pushpipe_events_consume_lag_seconds",
+            Figure.EndToEnd.LISTENER_MS, "spring_kafka_listener_seconds",
+            Figure.EndToEnd.EXPO_MS, "pushpipe_expo_request_latency_seconds");
+
     /** {@code pushpipe.expo.notifications-per-second=0}: the client-side limit off, nothing booked. */
     private static final int NO_CLIENT_LIMIT = 0;
     // The scenario beside the naive design: its clients, its open loop's rate and seconds, its messages.
@@ -156,21 +166,10 @@ public final class Benchmark {
             List<Double> endToEnd = endToEndMillis(outcome, pipeline.expo().notifications());
             Map<String, Double> relayAfter = Metrics.scrape(pipeline.messageService());
             Map<String, Double> deliveryAfter = Metrics.scrape(notifications);
-            figures.put(
-                    Figure.endToEnd(rate, Figure.EndToEnd.PICKUP_MS),
-                    Metrics.meanMillis(relayBefore, relayAfter, "pushpipe_outbox_pickup_latency_seconds"));
-            figures.put(
-                    Figure.endToEnd(rate, Figure.EndToEnd.CONSUME_LAG_MS),
-                    Metrics.meanMillis(deliveryBefore, deliveryAfter, "pushpipe_events_consume_lag_seconds"));
-            figures.put(
-                    Figure.endToEnd(rate, Figure.EndToEnd.RELAY_MS),
-                    Metrics.meanMillis(relayBefore, relayAfter, "pushpipe_outbox_publish_latency_seconds"));
-            figures.put(
-                    Figure.endToEnd(rate, Figure.EndToEnd.LISTENER_MS),
-                    Metrics.meanMillis(deliveryBefore, deliveryAfter, "spring_kafka_listener_seconds"));
-            figures.put(
-                    Figure.endToEnd(rate, Figure.EndToEnd.EXPO_MS),
-                    Metrics.meanMillis(deliveryBefore, deliveryAfter, "pushpipe_expo_request_latency_seconds"));
+            RELAY_TIMERS.forEach((measure, timer) ->
+                    figures.put(Figure.endToEnd(rate, measure), Metrics.meanMillis(relayBefore, relayAfter, timer)));
+            DELIVERY_TIMERS.forEach((measure, timer) -> figures.put(
+                    Figure.endToEnd(rate, measure), Metrics.meanMillis(deliveryBefore, deliveryAfter, timer)));
             figures.put(
                     Figure.endToEnd(rate, Figure.EndToEnd.BATCH_EVENTS),
                     Metrics.delta(deliveryBefore, deliveryAfter, "pushpipe_events_consumed_total")

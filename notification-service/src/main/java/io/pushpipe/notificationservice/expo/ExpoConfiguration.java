@@ -56,8 +56,8 @@ class ExpoConfiguration {
     /**
      * Opens when too many requests fail transiently or answer slower than {@code slow-call-duration}; only
      * {@link ExpoUnavailableException} counts as a failure, so a request Expo rejects as invalid cannot stop
-     * delivery for everyone, and a 429 does not either: the send budget slows down for it. Goes half-open on its own after the open duration: the paused consumer makes no
-     * calls, so nothing else would move it.
+     * delivery for everyone, and a 429 does not either: the send budget slows down for it. Goes half-open on
+     * its own after the open duration: the paused consumer makes no calls, so nothing else would move it.
      */
     @Bean
     CircuitBreaker expoCircuitBreaker(NotificationServiceProperties.Expo expo, MeterRegistry meters) {
