@@ -9,16 +9,19 @@ import org.springframework.stereotype.Component;
 /**
  * The {@code outbox} health component: DOWN when an event has waited longer than {@code
  * pushpipe.outbox.max-healthy-age}, which means Kafka has been unreachable for that long. It is left out
- * of the readiness group on purpose: the API keeps accepting messages while Kafka is down.
+ * of the readiness group on purpose: the API keeps accepting messages while Kafka is down. Its details say
+ * whether insert notifications wake the relay or it polls ({@link OutboxWakeups}).
  */
 @Component
 class OutboxHealthIndicator implements HealthIndicator {
 
     private final OutboxBacklog backlog;
+    private final OutboxWakeups wakeups;
     private final Duration maxHealthyAge;
 
-    OutboxHealthIndicator(OutboxBacklog backlog, MessageServiceProperties properties) {
+    OutboxHealthIndicator(OutboxBacklog backlog, OutboxWakeups wakeups, MessageServiceProperties properties) {
         this.backlog = backlog;
+        this.wakeups = wakeups;
         this.maxHealthyAge = properties.outbox().maxHealthyAge();
     }
 
@@ -30,6 +33,7 @@ class OutboxHealthIndicator implements HealthIndicator {
         return health.withDetail("pending", snapshot.pending())
                 .withDetail("oldestAgeSeconds", age.toMillis() / 1000.0)
                 .withDetail("maxHealthyAgeSeconds", maxHealthyAge.toSeconds())
+                .withDetail("insertNotifications", wakeups.notificationsArrive() ? "arriving" : "not arriving: polling")
                 .build();
     }
 }

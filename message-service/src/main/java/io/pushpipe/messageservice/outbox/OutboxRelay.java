@@ -14,10 +14,11 @@ import org.springframework.stereotype.Component;
  * acknowledged every record of the batch.
  *
  * <p>This is the loop: it runs a {@link RelayCycle} whenever rows may be waiting (an insert notification or
- * the poll interval), and backs off while cycles fail. Exactly one relay is active across all instances:
- * each cycle runs in a transaction that first takes a PostgreSQL advisory lock, so a receiver's events are never published out of order or twice by two
- * instances at once. A cycle that fails (Kafka unreachable, acknowledgements timing out) rolls back:
- * its rows stay and are retried with exponential back-off. Records the broker acknowledged before such
+ * the poll interval), and backs off while cycles fail. One relay is active across all instances: the one
+ * holding the lease in {@code relay_lease}, which each of its cycles renews. A relay that stops hands the
+ * lease over at once; one that crashes is replaced once its lease expires ({@code
+ * pushpipe.outbox.lease-duration}). A cycle that fails (Kafka unreachable, acknowledgements timing out)
+ * leaves its rows, which are retried with exponential back-off. Records the broker acknowledged before such
  * a failure are published again on the retry; consumers drop those duplicates by event id.
  */
 @Component
@@ -71,6 +72,15 @@ public class OutboxRelay implements SmartLifecycle {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            releaseLease();
+        }
+    }
+
+    private void releaseLease() {
+        try {
+            cycle.releaseLease();
+        } catch (RuntimeException e) {
+            log.warn("Could not hand the outbox relay lease over; another relay takes over once it expires", e);
         }
     }
 

@@ -28,29 +28,44 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * One cycle of the {@link OutboxRelay}: in one transaction, take the advisory lock that elects the active
- * relay, read the next batch in id order, publish it and wait for every acknowledgement, then delete it. A
- * cycle that fails rolls back, so its rows stay for the next one, and records the failure on them.
+ * One cycle of the {@link OutboxRelay}: take or renew the relay lease and read the next batch in id order
+ * (one statement), publish the batch and wait for every acknowledgement, then delete it. No transaction or
+ * connection is held while Kafka acknowledges, so the cycle works through a transaction-mode pooler. A
+ * cycle that fails leaves its rows for the next one, records the failure on them and drops whatever of the
+ * batch the producer still holds, so that it is not delivered after the rows were given up.
  */
 @Component
 class RelayCycle {
 
-    /** "pushpipe" in ASCII: the advisory lock that elects the active relay. */
-    static final long RELAY_LOCK = 0x7075736870697065L;
-
     private static final Logger log = LoggerFactory.getLogger(RelayCycle.class);
 
-    private static final String TRY_LOCK = "select pg_try_advisory_xact_lock(:lock)";
-
-    private static final String NEXT_BATCH = """
+    /**
+     * Takes the lease when it is free or has expired, renews it when this relay holds it, and reads the next
+     * batch only if either happened. Concurrent relays queue on the lease row; the later one sees it taken.
+     */
+    private static final String LEASE_AND_NEXT_BATCH = """
+            with lease as (
+                update relay_lease
+                set holder = :holder, expires_at = now() + make_interval(secs => :seconds)
+                where holder = :holder or expires_at < now()
+                returning holder)
             select id, event_id, topic, event_key, event_type, payload, created_at
             from outbox
+            where exists (select from lease)
             order by id
             limit :limit
             """;
+
+    private static final String RENEW_LEASE = """
+            update relay_lease
+            set expires_at = now() + make_interval(secs => :seconds)
+            where holder = :holder
+            """;
+
+    private static final String RELEASE_LEASE =
+            "update relay_lease set expires_at = '-infinity' where holder = :holder";
 
     private static final String DELETE_PUBLISHED = "delete from outbox where id in (:ids)";
 
@@ -60,8 +75,8 @@ class RelayCycle {
             where id in (:ids)
             """;
 
+    private final UUID holder = UUID.randomUUID();
     private final JdbcClient jdbc;
-    private final TransactionTemplate transactions;
     private final KafkaTemplate<String, byte[]> kafka;
     private final TopicProvisioner topics;
     private final MessageServiceProperties.Outbox settings;
@@ -74,13 +89,11 @@ class RelayCycle {
 
     RelayCycle(
             JdbcClient jdbc,
-            TransactionTemplate transactions,
             KafkaTemplate<String, byte[]> kafka,
             TopicProvisioner topics,
             MessageServiceProperties properties,
             MeterRegistry meters) {
         this.jdbc = jdbc;
-        this.transactions = transactions;
         this.kafka = kafka;
         this.topics = topics;
         this.settings = properties.outbox();
@@ -100,39 +113,40 @@ class RelayCycle {
     /**
      * Runs one relay cycle.
      *
-     * @return how many events were published; 0 when the outbox is empty or another relay holds the lock
+     * @return how many events were published; 0 when the outbox is empty or another relay holds the lease
      */
     int relayOnce() {
-        List<PendingEvent> batch = new ArrayList<>();
+        List<PendingEvent> batch = jdbc.sql(LEASE_AND_NEXT_BATCH)
+                .param("holder", holder)
+                .param("seconds", leaseSeconds())
+                .param("limit", settings.batchSize())
+                .query(RelayCycle::toPendingEvent)
+                .list();
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        Instant read = clock.instant();
+        batch.forEach(event -> pickupLatency.record(Duration.between(event.createdAt(), read)));
         try {
-            Integer count = transactions.execute(status -> {
-                if (!Boolean.TRUE.equals(jdbc.sql(TRY_LOCK)
-                        .param("lock", RELAY_LOCK)
-                        .query(Boolean.class)
-                        .single())) {
-                    return 0;
-                }
-                batch.addAll(jdbc.sql(NEXT_BATCH)
-                        .param("limit", settings.batchSize())
-                        .query(RelayCycle::toPendingEvent)
-                        .list());
-                if (batch.isEmpty()) {
-                    return 0;
-                }
-                Instant read = clock.instant();
-                batch.forEach(event -> pickupLatency.record(Duration.between(event.createdAt(), read)));
-                ensureTopic();
-                publish(batch);
-                jdbc.sql(DELETE_PUBLISHED).param("ids", ids(batch)).update();
-                return batch.size();
-            });
-            return count == null ? 0 : count;
+            ensureTopic();
+            publish(batch);
         } catch (RuntimeException e) {
-            if (!batch.isEmpty()) {
-                recordFailure(batch, e);
-            }
+            kafka.getProducerFactory().reset();
+            recordFailure(batch, e);
             throw e;
         }
+        jdbc.sql(DELETE_PUBLISHED).param("ids", ids(batch)).update();
+        return batch.size();
+    }
+
+    /** This relay's identity in {@code relay_lease}. */
+    UUID holder() {
+        return holder;
+    }
+
+    /** Hands the lease over at once, so that another instance's relay takes over without waiting for it. */
+    void releaseLease() {
+        jdbc.sql(RELEASE_LEASE).param("holder", holder).update();
     }
 
     /** Makes sure {@code message-sent} is there ({@link TopicProvisioner}); once per relay. */
@@ -157,8 +171,7 @@ class RelayCycle {
         // The whole batch is in hand: send it now rather than after linger.ms.
         kafka.flush();
         try {
-            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
-                    .get(settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            awaitAcknowledgements(CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)));
         } catch (ExecutionException e) {
             throw new OutboxPublishException("Kafka refused the batch: " + describe(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
@@ -177,6 +190,32 @@ class RelayCycle {
                 "Published {} outbox events, last eventId={}",
                 batch.size(),
                 batch.get(batch.size() - 1).eventId());
+    }
+
+    /** Waits up to the send timeout, renewing the lease meanwhile so that no other relay takes the batch. */
+    private void awaitAcknowledgements(CompletableFuture<Void> acknowledged)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + settings.sendTimeout().toNanos();
+        long renewEvery = settings.leaseDuration().toNanos() / 3;
+        while (true) {
+            long left = deadline - System.nanoTime();
+            try {
+                acknowledged.get(Math.min(left, renewEvery), TimeUnit.NANOSECONDS);
+                return;
+            } catch (TimeoutException e) {
+                if (left <= renewEvery) {
+                    throw e;
+                }
+                jdbc.sql(RENEW_LEASE)
+                        .param("holder", holder)
+                        .param("seconds", leaseSeconds())
+                        .update();
+            }
+        }
+    }
+
+    private double leaseSeconds() {
+        return settings.leaseDuration().toMillis() / 1000.0;
     }
 
     private void recordFailure(List<PendingEvent> batch, RuntimeException failure) {

@@ -17,26 +17,23 @@ import io.pushpipe.testsupport.TopicReader;
 import io.pushpipe.topics.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
 
 class OutboxRelayTests extends IntegrationTest {
 
@@ -47,6 +44,15 @@ class OutboxRelayTests extends IntegrationTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    KafkaTemplate<String, byte[]> kafka;
+
+    @Autowired
+    TopicProvisioner topics;
+
+    @Autowired
+    MessageServiceProperties properties;
 
     @Test
     void publishesTheEventKeyedByReceiverWithItsIdInTheHeadersAndEmptiesTheOutbox() {
@@ -78,26 +84,17 @@ class OutboxRelayTests extends IntegrationTest {
 
     @Test
     void twoActiveRelaysPublishEveryEventOnceAndInOrderPerReceiver(
-            @Autowired JdbcClient jdbc,
-            @Autowired TransactionTemplate transactions,
-            @Autowired KafkaTemplate<String, byte[]> kafka,
-            @Autowired TopicProvisioner topics,
-            @Autowired DataSource dataSource,
-            @Autowired MessageServiceProperties properties)
-            throws Exception {
+            @Autowired DataSource dataSource, @Autowired JdbcConnectionDetails database) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         OutboxRelay secondRelay = new OutboxRelay(
-                new RelayCycle(jdbc, transactions, kafka, topics, properties, meters),
-                new OutboxWakeups(dataSource),
-                properties,
-                meters);
+                newCycle(meters), new OutboxWakeups(dataSource, database, properties), properties, meters);
         secondRelay.start();
         List<UUID> receivers =
                 IntStream.range(0, 8).mapToObj(i -> UUID.randomUUID()).toList();
         int perReceiver = 40;
         Map<UUID, List<UUID>> sentInOrder;
         try {
-            sentInOrder = sendConcurrently(receivers, perReceiver);
+            sentInOrder = new PortalClient(port).sendConcurrently(EMPLOYER, receivers, perReceiver);
         } finally {
             // Stopped only after every event was read, so both relays compete for the whole run.
             readEventsFor(Set.copyOf(receivers), receivers.size() * perReceiver);
@@ -117,28 +114,58 @@ class OutboxRelayTests extends IntegrationTest {
         assertThat(publishedInOrder).isEqualTo(sentInOrder);
     }
 
-    private Map<UUID, List<UUID>> sendConcurrently(List<UUID> receivers, int perReceiver) throws Exception {
+    @Test
+    void whileAnotherInstanceHoldsTheLeaseNothingIsPublishedAndOnceItExpiresTheRelayTakesOver() {
+        Instant expires = jdbc.sql("""
+                        update relay_lease set holder = :other, expires_at = now() + interval '3 seconds'
+                        returning expires_at
+                        """)
+                .param("other", UUID.randomUUID())
+                .query(OffsetDateTime.class)
+                .single()
+                .toInstant();
+        UUID receiver = UUID.randomUUID();
         PortalClient portal = new PortalClient(port);
-        ExecutorService pool = Executors.newFixedThreadPool(receivers.size());
-        try {
-            Map<UUID, Future<List<UUID>>> sends = receivers.stream()
-                    .collect(Collectors.toMap(
-                            Function.identity(),
-                            receiver -> pool.submit(() -> {
-                                List<UUID> ids = new ArrayList<>();
-                                for (int i = 0; i < perReceiver; i++) {
-                                    ids.add(portal.send(EMPLOYER, receiver, "Update " + i));
-                                }
-                                return ids;
-                            })));
-            Map<UUID, List<UUID>> sent = new java.util.HashMap<>();
-            for (Map.Entry<UUID, Future<List<UUID>>> send : sends.entrySet()) {
-                sent.put(send.getKey(), send.getValue().get());
-            }
-            return sent;
-        } finally {
-            pool.shutdown();
-        }
+        UUID first = portal.send(EMPLOYER, receiver, "Sent while a crashed instance still holds the lease");
+
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> pendingFor(receiver) == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(expires));
+        // The tests' relays poll every ten minutes: the next insert is what wakes them.
+        UUID second = portal.send(EMPLOYER, receiver, "Sent after the lease expired");
+
+        assertThat(readEventsFor(Set.of(receiver), 2))
+                .extracting(record -> MessageSentCodec.decode(record.value()).messageId())
+                .containsExactly(first, second);
+    }
+
+    @Test
+    void aRelayThatStopsHandsTheLeaseOverAtOnce() {
+        RelayCycle stopping = newCycle(new SimpleMeterRegistry());
+        jdbc.sql("update relay_lease set holder = :holder, expires_at = now() + interval '1 hour'")
+                .param("holder", stopping.holder())
+                .update();
+        UUID receiver = UUID.randomUUID();
+        PortalClient portal = new PortalClient(port);
+        UUID first = portal.send(EMPLOYER, receiver, "Sent while the lease is held for an hour");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> pendingFor(receiver) == 1);
+
+        stopping.releaseLease();
+        UUID second = portal.send(EMPLOYER, receiver, "Sent after the holder stopped");
+
+        assertThat(readEventsFor(Set.of(receiver), 2))
+                .extracting(record -> MessageSentCodec.decode(record.value()).messageId())
+                .containsExactly(first, second);
+    }
+
+    private RelayCycle newCycle(SimpleMeterRegistry meters) {
+        return new RelayCycle(jdbc, kafka, topics, properties, meters);
+    }
+
+    private long pendingFor(UUID receiver) {
+        return jdbc.sql("select count(*) from outbox where event_key = :key")
+                .param("key", receiver.toString())
+                .query(Long.class)
+                .single();
     }
 
     static List<ConsumerRecord<String, byte[]>> readEventsFor(Set<UUID> receivers, int expected) {
