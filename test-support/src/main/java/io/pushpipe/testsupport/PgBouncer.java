@@ -11,10 +11,15 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * Debian's PgBouncer ({@code apt-get install pgbouncer}; {@code .ci/run} installs it) in <b>transaction</b>
@@ -31,12 +36,14 @@ public final class PgBouncer implements AutoCloseable {
     private final Process process;
     private final Path directory;
     private final int port;
+    private final PostgresServer direct;
     private final String database;
 
-    private PgBouncer(Process process, Path directory, int port, String database) {
+    private PgBouncer(Process process, Path directory, int port, PostgresServer direct, String database) {
         this.process = process;
         this.directory = directory;
         this.port = port;
+        this.direct = direct;
         this.database = database;
     }
 
@@ -45,10 +52,46 @@ public final class PgBouncer implements AutoCloseable {
     }
 
     /**
+     * Creates a database on the shared server and starts a pooler in front of it, set up as the README tells
+     * a deployment to: the service's schema on its role's search path, since a session's {@code SET} does
+     * not survive transaction pooling.
+     */
+    public static PgBouncer inFrontOfNewDatabase(String name, String schema, int poolSize) {
+        PostgresServer direct = SharedInfrastructure.createDatabase(name);
+        try (Connection connection =
+                        DriverManager.getConnection(direct.jdbcUrl(), direct.username(), direct.password());
+                Statement statement = connection.createStatement()) {
+            statement.execute(
+                    "alter role " + direct.username() + " in database " + name + " set search_path = " + schema);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not set the search path in " + name, e);
+        }
+        return start(direct, poolSize);
+    }
+
+    /**
+     * Points Spring Boot's datasource at the pooler and Flyway at the direct connection, as the README
+     * tells a deployment behind a transaction-mode pooler to.
+     */
+    public void register(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", this::jdbcUrl);
+        registry.add("spring.datasource.username", direct::username);
+        registry.add("spring.datasource.password", direct::password);
+        registry.add("spring.flyway.url", direct::jdbcUrl);
+        registry.add("spring.flyway.user", direct::username);
+        registry.add("spring.flyway.password", direct::password);
+    }
+
+    /** The database behind the pooler, reached directly. */
+    public PostgresServer direct() {
+        return direct;
+    }
+
+    /**
      * Starts a pooler in transaction mode with {@code poolSize} server connections to {@code db}, accepting
      * {@code db}'s user and password.
      */
-    public static PgBouncer start(PostgresServer db, int poolSize) {
+    private static PgBouncer start(PostgresServer db, int poolSize) {
         URI target = URI.create(db.jdbcUrl().substring("jdbc:".length()));
         String database = target.getPath().substring(1);
         try {
@@ -95,7 +138,7 @@ public final class PgBouncer implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(directory.resolve("pgbouncer.out").toFile())
                     .start();
-            PgBouncer pooler = new PgBouncer(process, directory, port, database);
+            PgBouncer pooler = new PgBouncer(process, directory, port, db, database);
             pooler.awaitListening();
             return pooler;
         } catch (IOException e) {

@@ -8,9 +8,6 @@ import io.pushpipe.common.MessageSentCodec;
 import io.pushpipe.messageservice.PortalClient;
 import io.pushpipe.testsupport.PgBouncer;
 import io.pushpipe.testsupport.SharedInfrastructure;
-import io.pushpipe.testsupport.SharedInfrastructure.PostgresServer;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +43,6 @@ import org.springframework.test.context.TestPropertySource;
 class TransactionPoolerTests {
 
     private static final UUID EMPLOYER = UUID.randomUUID();
-    private static PostgresServer direct;
     private static PgBouncer pooler;
 
     @LocalServerPort
@@ -56,26 +52,12 @@ class TransactionPoolerTests {
     JdbcClient jdbc;
 
     @DynamicPropertySource
-    static void throughThePooler(DynamicPropertyRegistry registry) throws SQLException {
-        start();
-        SharedInfrastructure.registerDatabase(
-                registry, new PostgresServer(pooler.jdbcUrl(), direct.username(), direct.password()));
-        registry.add("spring.flyway.url", direct::jdbcUrl);
-        registry.add("spring.flyway.user", direct::username);
-        registry.add("spring.flyway.password", direct::password);
-        registry.add("spring.kafka.bootstrap-servers", SharedInfrastructure::kafkaBootstrapServers);
-    }
-
-    private static synchronized void start() throws SQLException {
+    static synchronized void throughThePooler(DynamicPropertyRegistry registry) {
         if (pooler == null) {
-            direct = SharedInfrastructure.createDatabase("through_pooler");
-            try (var connection = DriverManager.getConnection(direct.jdbcUrl(), direct.username(), direct.password());
-                    var statement = connection.createStatement()) {
-                statement.execute("alter role " + direct.username() + " in database through_pooler"
-                        + " set search_path = messaging");
-            }
-            pooler = PgBouncer.start(direct, 3);
+            pooler = PgBouncer.inFrontOfNewDatabase("through_pooler", "messaging", 3);
         }
+        pooler.register(registry);
+        registry.add("spring.kafka.bootstrap-servers", SharedInfrastructure::kafkaBootstrapServers);
     }
 
     @AfterAll
@@ -123,7 +105,7 @@ class TransactionPoolerTests {
 
         @DynamicPropertySource
         static void listenDirectly(DynamicPropertyRegistry registry) {
-            registry.add("pushpipe.outbox.listen-url", direct::jdbcUrl);
+            registry.add("pushpipe.outbox.listen-url", () -> pooler.direct().jdbcUrl());
         }
 
         @Test
