@@ -1,8 +1,6 @@
 package io.pushpipe.notificationservice;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.DecimalMax;
-import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -18,7 +16,6 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param api limits of the HTTP API
  * @param receipts when and how Expo's receipts are fetched
- * @param tokens when deactivating tokens stops and raises the alarm instead
  * @param retention how long delivery records are kept
  * @param health how often the health components that need a query are measured
  * @param dlt how dead letters are replayed
@@ -28,7 +25,6 @@ import org.springframework.validation.annotation.Validated;
 public record NotificationServiceProperties(
         @Valid @NotNull @DefaultValue Api api,
         @Valid @NotNull @DefaultValue Receipts receipts,
-        @Valid @NotNull @DefaultValue Tokens tokens,
         @Valid @NotNull @DefaultValue Retention retention,
         @Valid @NotNull @DefaultValue Health health,
         @Valid @NotNull @DefaultValue Dlt dlt) {
@@ -53,25 +49,6 @@ public record NotificationServiceProperties(
             @Min(1) @Max(1000) @DefaultValue("1000") int batchSize,
             @NotNull @DefaultValue("5m") Duration lease,
             @NotNull @DefaultValue("24h") Duration giveUpAfter) {}
-
-    /**
-     * @param deactivationWindow the window deactivations are counted in
-     * @param maxDeactivationShare share of the active tokens that may be deactivated in the window; more
-     *     is treated as a false wave: tokens are quarantined instead and the alarm is raised
-     * @param minWaveSize fewer deactivations than this in the window are never a wave
-     * @param throttleDuration how long pushes to a device wait after a {@code MessageRateExceeded} receipt
-     * @param maxPerUser active tokens one user may have; registering one more deactivates that user's least
-     *     recently registered token (the old phone, usually)
-     */
-    public record Tokens(
-            @NotNull @DefaultValue("1h") Duration deactivationWindow,
-
-            @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.1")
-            double maxDeactivationShare,
-
-            @Min(1) @DefaultValue("20") int minWaveSize,
-            @NotNull @DefaultValue("1m") Duration throttleDuration,
-            @Min(1) @DefaultValue("10") int maxPerUser) {}
 
     /**
      * @param maxAge delivery records, dedup records and receipts older than this are purged

@@ -13,6 +13,7 @@ import io.pushpipe.notificationservice.expo.ExpoError;
 import io.pushpipe.notificationservice.expo.ExpoReceipts;
 import io.pushpipe.notificationservice.expo.ExpoReceipts.Receipt;
 import io.pushpipe.notificationservice.token.Devices;
+import io.pushpipe.notificationservice.token.TokenProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,13 +64,14 @@ public class ReceiptPoller implements HealthIndicator {
             ExpoReceipts expo,
             Devices devices,
             NotificationServiceProperties properties,
+            TokenProperties tokens,
             MeterRegistry meters) {
         this.ledger = ledger;
         this.verdicts = verdicts;
         this.expo = expo;
         this.devices = devices;
         this.settings = properties.receipts();
-        this.throttleDuration = properties.tokens().throttleDuration();
+        this.throttleDuration = tokens.throttleDuration();
         this.meters = meters;
         Gauge.builder(
                         "pushpipe.receipts.oldest.unchecked.age",
