@@ -15,7 +15,6 @@ import org.springframework.validation.annotation.Validated;
  * example {@code PUSHPIPE_EXPO_BASE_URL} or {@code PUSHPIPE_EXPO_ACCESS_TOKEN}.
  *
  * @param api limits of the HTTP API
- * @param receipts when and how Expo's receipts are fetched
  * @param retention how long delivery records are kept
  * @param health how often the health components that need a query are measured
  * @param dlt how dead letters are replayed
@@ -24,7 +23,6 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("pushpipe")
 public record NotificationServiceProperties(
         @Valid @NotNull @DefaultValue Api api,
-        @Valid @NotNull @DefaultValue Receipts receipts,
         @Valid @NotNull @DefaultValue Retention retention,
         @Valid @NotNull @DefaultValue Health health,
         @Valid @NotNull @DefaultValue Dlt dlt) {
@@ -34,21 +32,6 @@ public record NotificationServiceProperties(
      *     pushes are a few hundred bytes
      */
     public record Api(@NotNull @DefaultValue("16KB") DataSize maxRequestSize) {}
-
-    /**
-     * @param delay how old a ticket must be before its receipt is asked for (Expo: about 15 minutes)
-     * @param pollInterval how often the poller looks for tickets due
-     * @param batchSize tickets claimed and asked for in one request; Expo allows 1000
-     * @param lease how long a claimed ticket is reserved for one instance
-     * @param giveUpAfter tickets still without a receipt this long after sending are marked unknown
-     *     (Expo keeps receipts about a day)
-     */
-    public record Receipts(
-            @NotNull @DefaultValue("15m") Duration delay,
-            @NotNull @DefaultValue("30s") Duration pollInterval,
-            @Min(1) @Max(1000) @DefaultValue("1000") int batchSize,
-            @NotNull @DefaultValue("5m") Duration lease,
-            @NotNull @DefaultValue("24h") Duration giveUpAfter) {}
 
     /**
      * @param maxAge delivery records, dedup records and receipts older than this are purged

@@ -3,7 +3,6 @@ package io.pushpipe.notificationservice.receipt;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.ReceiptRecord;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Ticket;
@@ -52,7 +51,7 @@ public class ReceiptPoller implements HealthIndicator {
     private final ReceiptVerdicts verdicts;
     private final ExpoReceipts expo;
     private final Devices devices;
-    private final NotificationServiceProperties.Receipts settings;
+    private final ReceiptProperties settings;
     private final Duration throttleDuration;
     private final MeterRegistry meters;
     private final Clock clock = Clock.systemUTC();
@@ -63,14 +62,14 @@ public class ReceiptPoller implements HealthIndicator {
             ReceiptVerdicts verdicts,
             ExpoReceipts expo,
             Devices devices,
-            NotificationServiceProperties properties,
+            ReceiptProperties settings,
             TokenProperties tokens,
             MeterRegistry meters) {
         this.ledger = ledger;
         this.verdicts = verdicts;
         this.expo = expo;
         this.devices = devices;
-        this.settings = properties.receipts();
+        this.settings = settings;
         this.throttleDuration = tokens.throttleDuration();
         this.meters = meters;
         Gauge.builder(

@@ -14,7 +14,6 @@ import io.pushpipe.common.MessageSent;
 import io.pushpipe.common.MessageType;
 import io.pushpipe.notificationservice.Events;
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger;
 import io.pushpipe.notificationservice.delivery.ReceiptVerdicts;
 import io.pushpipe.notificationservice.expo.ExpoPushClient;
@@ -116,12 +115,12 @@ class ReceiptTests extends NotificationIntegrationTest {
             @Autowired ReceiptVerdicts verdicts,
             @Autowired ExpoReceipts receipts,
             @Autowired Devices devices,
-            @Autowired NotificationServiceProperties properties,
+            @Autowired ReceiptProperties settings,
             @Autowired TokenProperties tokens) {
         List<String> tickets = issueTickets("pair", 2500);
         insertAcceptedDeliveries(tickets, Instant.now().minus(DUE));
         ReceiptPoller second =
-                new ReceiptPoller(ledger, verdicts, receipts, devices, properties, tokens, new SimpleMeterRegistry());
+                new ReceiptPoller(ledger, verdicts, receipts, devices, settings, tokens, new SimpleMeterRegistry());
         Instant now = Instant.now();
 
         CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> poller.pollOnce(now));
