@@ -1,7 +1,6 @@
 package io.pushpipe.notificationservice;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
@@ -17,15 +16,13 @@ import org.springframework.validation.annotation.Validated;
  * @param api limits of the HTTP API
  * @param retention how long delivery records are kept
  * @param health how often the health components that need a query are measured
- * @param dlt how dead letters are replayed
  */
 @Validated
 @ConfigurationProperties("pushpipe")
 public record NotificationServiceProperties(
         @Valid @NotNull @DefaultValue Api api,
         @Valid @NotNull @DefaultValue Retention retention,
-        @Valid @NotNull @DefaultValue Health health,
-        @Valid @NotNull @DefaultValue Dlt dlt) {
+        @Valid @NotNull @DefaultValue Health health) {
 
     /**
      * @param maxRequestSize largest request body accepted; larger ones get 413. Token registrations and test
@@ -49,11 +46,4 @@ public record NotificationServiceProperties(
      *     and never queries the database itself
      */
     public record Health(@NotNull @DefaultValue("5s") Duration refreshInterval) {}
-
-    /**
-     * @param replayPageSize dead letters a replay checks, reads and sends at a time: bounds the memory one
-     *     replay holds and the size of each statement it runs
-     */
-    public record Dlt(
-            @Min(1) @Max(5000) @DefaultValue("500") int replayPageSize) {}
 }
