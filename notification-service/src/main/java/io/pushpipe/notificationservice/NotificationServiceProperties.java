@@ -1,7 +1,6 @@
 package io.pushpipe.notificationservice;
 
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,14 +13,12 @@ import org.springframework.validation.annotation.Validated;
  * example {@code PUSHPIPE_EXPO_BASE_URL} or {@code PUSHPIPE_EXPO_ACCESS_TOKEN}.
  *
  * @param api limits of the HTTP API
- * @param retention how long delivery records are kept
  * @param health how often the health components that need a query are measured
  */
 @Validated
 @ConfigurationProperties("pushpipe")
 public record NotificationServiceProperties(
         @Valid @NotNull @DefaultValue Api api,
-        @Valid @NotNull @DefaultValue Retention retention,
         @Valid @NotNull @DefaultValue Health health) {
 
     /**
@@ -29,16 +26,6 @@ public record NotificationServiceProperties(
      *     pushes are a few hundred bytes
      */
     public record Api(@NotNull @DefaultValue("16KB") DataSize maxRequestSize) {}
-
-    /**
-     * @param maxAge delivery records, dedup records and receipts older than this are purged
-     * @param batchSize rows deleted per statement, so that no statement holds locks for long
-     * @param interval how often the purge runs
-     */
-    public record Retention(
-            @NotNull @DefaultValue("30d") Duration maxAge,
-            @Min(1) @DefaultValue("5000") int batchSize,
-            @NotNull @DefaultValue("1h") Duration interval) {}
 
     /**
      * @param refreshInterval how often the {@code tokenHygiene} and {@code receipts} health components and
