@@ -18,7 +18,11 @@ import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.EnableScheduling;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Consumes {@code MessageSent} events and delivers push notifications through the Expo Push API. */
+/**
+ * Consumes {@code MessageSent} events and delivers push notifications through the Expo Push API. Each feature
+ * package binds its own settings record under {@code pushpipe.*}, for example {@code expo.ExpoProperties} for
+ * {@code pushpipe.expo}.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @Import({ApiErrors.class, ApiSecurity.class, TopicsConfiguration.class})
@@ -28,8 +32,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class NotificationServiceApplication {
 
     @Bean
-    RequestSizeLimitFilter requestSizeLimitFilter(NotificationServiceProperties properties, JsonMapper json) {
-        return new RequestSizeLimitFilter(properties.api().maxRequestSize(), json);
+    RequestSizeLimitFilter requestSizeLimitFilter(ApiProperties settings, JsonMapper json) {
+        return new RequestSizeLimitFilter(settings.maxRequestSize(), json);
     }
 
     /** Test pushes, delivery status and everything under /admin are for the back end and operators. */

@@ -1,6 +1,5 @@
 package io.pushpipe.notificationservice.delivery;
 
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.topics.TopicProvisioner;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
@@ -9,19 +8,9 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
-/** Settings of the delivery feature, the topics check and the listener's error handling. */
+/** The topics check and the listener's error handling. */
 @Configuration(proxyBeanMethods = false)
 class KafkaConfiguration {
-
-    @Bean
-    NotificationServiceProperties.Delivery deliverySettings(NotificationServiceProperties properties) {
-        return properties.delivery();
-    }
-
-    @Bean
-    NotificationServiceProperties.Content contentSettings(NotificationServiceProperties properties) {
-        return properties.content();
-    }
 
     /**
      * Checks the topics once the service is up, creating what is missing ({@link TopicProvisioner}); the

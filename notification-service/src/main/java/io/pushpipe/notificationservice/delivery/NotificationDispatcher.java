@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pushpipe.common.MessageSentCodec;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Delivery;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Outcome;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.ProcessedEvent;
@@ -74,7 +73,7 @@ class NotificationDispatcher {
     private final DeadLetters deadLetters;
     private final DeferredEvents deferred;
     private final TransactionTemplate transactions;
-    private final NotificationServiceProperties.Delivery settings;
+    private final DeliveryProperties settings;
     private final MeterRegistry meters;
     private final Counter consumed;
     private final Counter sent;
@@ -89,7 +88,7 @@ class NotificationDispatcher {
             DeadLetters deadLetters,
             DeferredEvents deferred,
             TransactionTemplate transactions,
-            NotificationServiceProperties.Delivery settings,
+            DeliveryProperties settings,
             MeterRegistry meters) {
         this.devices = devices;
         this.ledger = ledger;

@@ -2,7 +2,6 @@ package io.pushpipe.notificationservice.delivery;
 
 import io.pushpipe.common.MessageSent;
 import io.pushpipe.common.MessageType;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -28,10 +27,10 @@ class PushContent {
 
     private static final String COLLAPSE_PREFIX = "pushpipe-";
 
-    private final NotificationServiceProperties.Content settings;
+    private final ContentProperties settings;
     private final JsonMapper json;
 
-    PushContent(NotificationServiceProperties.Content settings, JsonMapper json) {
+    PushContent(ContentProperties settings, JsonMapper json) {
         this.settings = settings;
         this.json = json;
     }

@@ -2,7 +2,6 @@ package io.pushpipe.notificationservice.delivery;
 
 import io.pushpipe.common.MessageSent;
 import io.pushpipe.common.MessageSentCodec;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Outcome;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.ProcessedEvent;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.ReceiptRecord;
@@ -44,7 +43,7 @@ public class ReceiptVerdicts {
     private final DeferredEvents deferred;
     private final DeadLetters deadLetters;
     private final TransactionTemplate transactions;
-    private final NotificationServiceProperties.Delivery settings;
+    private final DeliveryProperties settings;
     private final Clock clock = Clock.systemUTC();
 
     ReceiptVerdicts(
@@ -53,7 +52,7 @@ public class ReceiptVerdicts {
             DeferredEvents deferred,
             DeadLetters deadLetters,
             TransactionTemplate transactions,
-            NotificationServiceProperties.Delivery settings) {
+            DeliveryProperties settings) {
         this.ledger = ledger;
         this.archive = archive;
         this.deferred = deferred;

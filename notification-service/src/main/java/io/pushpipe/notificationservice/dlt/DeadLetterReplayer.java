@@ -1,7 +1,6 @@
 package io.pushpipe.notificationservice.dlt;
 
 import io.pushpipe.common.EventHeaders;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.dlt.DeadLetterReader.Position;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -54,11 +53,8 @@ class DeadLetterReplayer {
 
     @Autowired
     DeadLetterReplayer(
-            DeadLetterReader reader,
-            ReplayLedger ledger,
-            KafkaTemplate<String, byte[]> kafka,
-            NotificationServiceProperties properties) {
-        this(reader, ledger, kafka, properties.dlt().replayPageSize());
+            DeadLetterReader reader, ReplayLedger ledger, KafkaTemplate<String, byte[]> kafka, DltProperties settings) {
+        this(reader, ledger, kafka, settings.replayPageSize());
     }
 
     DeadLetterReplayer(

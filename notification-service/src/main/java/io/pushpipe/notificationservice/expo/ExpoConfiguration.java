@@ -8,7 +8,6 @@ import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,18 +16,13 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** How Expo is called: its settings, retries, circuit breaker and request threads. */
+/** How Expo is called: its retries, circuit breaker and request threads. */
 @Configuration(proxyBeanMethods = false)
 class ExpoConfiguration {
 
-    @Bean
-    NotificationServiceProperties.Expo expoSettings(NotificationServiceProperties properties) {
-        return properties.expo();
-    }
-
     /** Retries only what Expo may take later: 429, 5xx, timeouts, answers that are not Expo's JSON. */
     @Bean
-    Retry expoRetry(NotificationServiceProperties.Expo settings) {
+    Retry expoRetry(ExpoProperties settings) {
         return Retry.of(
                 "expo",
                 RetryConfig.custom()
@@ -44,7 +38,7 @@ class ExpoConfiguration {
 
     /** The threads that carry send requests: as many as requests may be in flight. */
     @Bean(destroyMethod = "shutdownNow")
-    ExecutorService expoRequests(NotificationServiceProperties.Expo settings) {
+    ExecutorService expoRequests(ExpoProperties settings) {
         AtomicInteger threads = new AtomicInteger();
         return Executors.newFixedThreadPool(settings.maxConcurrentRequests(), runnable -> {
             Thread thread = new Thread(runnable, "expo-request-" + threads.incrementAndGet());
@@ -60,8 +54,8 @@ class ExpoConfiguration {
      * its own after the open duration: the paused consumer makes no calls, so nothing else would move it.
      */
     @Bean
-    CircuitBreaker expoCircuitBreaker(NotificationServiceProperties.Expo expo, MeterRegistry meters) {
-        NotificationServiceProperties.CircuitBreaker settings = expo.circuitBreaker();
+    CircuitBreaker expoCircuitBreaker(ExpoProperties expo, MeterRegistry meters) {
+        ExpoProperties.CircuitBreaker settings = expo.circuitBreaker();
         CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(settings.slidingWindowSize())

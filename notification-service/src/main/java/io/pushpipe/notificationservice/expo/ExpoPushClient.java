@@ -3,7 +3,6 @@ package io.pushpipe.notificationservice.expo;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.retry.Retry;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.token.ExpoTokens;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,7 +49,7 @@ public class ExpoPushClient {
             ExpoTransport transport,
             ExpoSendBudget budget,
             ExpoProjects projects,
-            NotificationServiceProperties.Expo settings,
+            ExpoProperties settings,
             Retry expoRetry,
             CircuitBreaker expoCircuitBreaker,
             ExecutorService expoRequests) {

@@ -2,7 +2,6 @@ package io.pushpipe.notificationservice.expo;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -55,12 +54,12 @@ class ExpoSendBudget {
 
     private final JdbcClient jdbc;
     private final int limit;
-    private final NotificationServiceProperties.Pacing settings;
+    private final ExpoProperties.Pacing settings;
     private final double windowSeconds;
     private final long lateStartNanos;
     private final Counter lateStarts;
 
-    ExpoSendBudget(JdbcClient jdbc, NotificationServiceProperties.Expo settings, MeterRegistry meters) {
+    ExpoSendBudget(JdbcClient jdbc, ExpoProperties settings, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.limit = settings.notificationsPerSecond();
         this.settings = settings.pacing();

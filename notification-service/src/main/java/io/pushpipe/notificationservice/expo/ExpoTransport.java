@@ -2,7 +2,6 @@ package io.pushpipe.notificationservice.expo;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,13 +29,13 @@ class ExpoTransport {
     static final String SEND_PATH = "/--/api/v2/push/send";
     static final String RECEIPTS_PATH = "/--/api/v2/push/getReceipts";
 
-    private final NotificationServiceProperties.Expo settings;
+    private final ExpoProperties settings;
     private final JsonMapper json;
     private final MeterRegistry meters;
     private final HttpClient http;
     private final URI base;
 
-    ExpoTransport(NotificationServiceProperties.Expo settings, JsonMapper json, MeterRegistry meters) {
+    ExpoTransport(ExpoProperties settings, JsonMapper json, MeterRegistry meters) {
         this.settings = settings;
         this.json = json;
         this.meters = meters;

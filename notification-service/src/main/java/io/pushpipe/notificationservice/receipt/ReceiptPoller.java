@@ -3,7 +3,6 @@ package io.pushpipe.notificationservice.receipt;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.ReceiptRecord;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Ticket;
@@ -13,6 +12,7 @@ import io.pushpipe.notificationservice.expo.ExpoError;
 import io.pushpipe.notificationservice.expo.ExpoReceipts;
 import io.pushpipe.notificationservice.expo.ExpoReceipts.Receipt;
 import io.pushpipe.notificationservice.token.Devices;
+import io.pushpipe.notificationservice.token.TokenProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +51,7 @@ public class ReceiptPoller implements HealthIndicator {
     private final ReceiptVerdicts verdicts;
     private final ExpoReceipts expo;
     private final Devices devices;
-    private final NotificationServiceProperties.Receipts settings;
+    private final ReceiptProperties settings;
     private final Duration throttleDuration;
     private final MeterRegistry meters;
     private final Clock clock = Clock.systemUTC();
@@ -62,14 +62,15 @@ public class ReceiptPoller implements HealthIndicator {
             ReceiptVerdicts verdicts,
             ExpoReceipts expo,
             Devices devices,
-            NotificationServiceProperties properties,
+            ReceiptProperties settings,
+            TokenProperties tokens,
             MeterRegistry meters) {
         this.ledger = ledger;
         this.verdicts = verdicts;
         this.expo = expo;
         this.devices = devices;
-        this.settings = properties.receipts();
-        this.throttleDuration = properties.tokens().throttleDuration();
+        this.settings = settings;
+        this.throttleDuration = tokens.throttleDuration();
         this.meters = meters;
         Gauge.builder(
                         "pushpipe.receipts.oldest.unchecked.age",

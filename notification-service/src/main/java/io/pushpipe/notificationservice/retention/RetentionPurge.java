@@ -1,6 +1,5 @@
 package io.pushpipe.notificationservice.retention;
 
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -21,12 +20,12 @@ class RetentionPurge {
     private static final Logger log = LoggerFactory.getLogger(RetentionPurge.class);
 
     private final List<RetainedTable> tables;
-    private final NotificationServiceProperties.Retention settings;
+    private final RetentionProperties settings;
     private final Clock clock = Clock.systemUTC();
 
-    RetentionPurge(List<RetainedTable> tables, NotificationServiceProperties properties) {
+    RetentionPurge(List<RetainedTable> tables, RetentionProperties settings) {
         this.tables = tables;
-        this.settings = properties.retention();
+        this.settings = settings;
     }
 
     @Scheduled(

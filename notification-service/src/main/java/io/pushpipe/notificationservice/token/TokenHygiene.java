@@ -3,7 +3,6 @@ package io.pushpipe.notificationservice.token;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.expo.ExpoError;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -83,7 +82,7 @@ class TokenHygiene implements HealthIndicator {
     private final JdbcClient jdbc;
     private final TokenRegistry registry;
     private final WaveRedelivery redelivery;
-    private final NotificationServiceProperties.Tokens settings;
+    private final TokenProperties settings;
     private final Clock clock = Clock.systemUTC();
     private final MeterRegistry meters;
     private volatile Measurement last;
@@ -92,12 +91,12 @@ class TokenHygiene implements HealthIndicator {
             JdbcClient jdbc,
             TokenRegistry registry,
             WaveRedelivery redelivery,
-            NotificationServiceProperties properties,
+            TokenProperties settings,
             MeterRegistry meters) {
         this.jdbc = jdbc;
         this.registry = registry;
         this.redelivery = redelivery;
-        this.settings = properties.tokens();
+        this.settings = settings;
         this.meters = meters;
         Gauge.builder(
                         "pushpipe.tokens.quarantined",

@@ -1,6 +1,5 @@
 package io.pushpipe.notificationservice.token;
 
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.token.Devices.Device;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -111,10 +110,10 @@ class TokenRegistry {
     private final TransactionTemplate transactions;
     private final int maxPerUser;
 
-    TokenRegistry(JdbcClient jdbc, TransactionTemplate transactions, NotificationServiceProperties properties) {
+    TokenRegistry(JdbcClient jdbc, TransactionTemplate transactions, TokenProperties settings) {
         this.jdbc = jdbc;
         this.transactions = transactions;
-        this.maxPerUser = properties.tokens().maxPerUser();
+        this.maxPerUser = settings.maxPerUser();
     }
 
     /**

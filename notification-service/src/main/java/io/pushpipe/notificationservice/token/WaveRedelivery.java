@@ -4,6 +4,7 @@ import io.pushpipe.common.Topics;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.NotRegisteredPush;
 import io.pushpipe.notificationservice.delivery.EventArchive;
+import io.pushpipe.notificationservice.dlt.DltProperties;
 import io.pushpipe.notificationservice.expo.ExpoError;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -60,12 +61,12 @@ class WaveRedelivery {
             TokenRegistry registry,
             KafkaTemplate<String, byte[]> kafka,
             EventArchive archive,
-            io.pushpipe.notificationservice.NotificationServiceProperties properties) {
+            DltProperties dlt) {
         this.ledger = ledger;
         this.registry = registry;
         this.kafka = kafka;
         this.archive = archive;
-        this.pageSize = properties.dlt().replayPageSize();
+        this.pageSize = dlt.replayPageSize();
     }
 
     /** Sends again every push of the wave that began at {@code waveStarted}, page by page. */

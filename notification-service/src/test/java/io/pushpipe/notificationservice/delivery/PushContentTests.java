@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pushpipe.common.MessageSent;
 import io.pushpipe.common.MessageType;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import java.time.Instant;
 import java.util.Map;
@@ -108,9 +107,9 @@ class PushContentTests {
     }
 
     private static PushContent content(Map<String, String> settings) {
-        NotificationServiceProperties properties = new Binder(new MapConfigurationPropertySource(settings))
-                .bindOrCreate("pushpipe", NotificationServiceProperties.class);
-        return new PushContent(properties.content(), JSON);
+        ContentProperties properties = new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("pushpipe.content", ContentProperties.class);
+        return new PushContent(properties, JSON);
     }
 
     private static MessageSent event(MessageType type, String content) {

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushpipe.exposandbox.ExpoSandbox;
 import io.pushpipe.exposandbox.ExpoSandbox.Fault;
 import io.pushpipe.exposandbox.ReceivedRequest;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -352,11 +351,10 @@ class ExpoPushClientTests {
                 "pushpipe.expo.retry.initial-backoff", "20ms",
                 "pushpipe.expo.retry.max-backoff", "100ms"));
         settings.putAll(overrides);
-        NotificationServiceProperties properties = new Binder(new MapConfigurationPropertySource(settings))
-                .bindOrCreate("pushpipe", NotificationServiceProperties.class);
+        ExpoProperties expoSettings = new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("pushpipe.expo", ExpoProperties.class);
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ExpoConfiguration configuration = new ExpoConfiguration();
-        NotificationServiceProperties.Expo expoSettings = properties.expo();
         ExecutorService pool = configuration.expoRequests(expoSettings);
         pools.add(pool);
         return new ExpoPushClient(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.testsupport.SharedInfrastructure;
 import java.time.Duration;
 import java.util.HashMap;
@@ -111,9 +110,9 @@ class ExpoSendBudgetTests {
     private static ExpoSendBudget budget(Map<String, String> overrides) {
         Map<String, String> settings = new HashMap<>(Map.of("pushpipe.expo.notifications-per-second", "300"));
         settings.putAll(overrides);
-        NotificationServiceProperties properties = new Binder(new MapConfigurationPropertySource(settings))
-                .bindOrCreate("pushpipe", NotificationServiceProperties.class);
-        return new ExpoSendBudget(JDBC, properties.expo(), new SimpleMeterRegistry());
+        ExpoProperties properties = new Binder(new MapConfigurationPropertySource(settings))
+                .bindOrCreate("pushpipe.expo", ExpoProperties.class);
+        return new ExpoSendBudget(JDBC, properties, new SimpleMeterRegistry());
     }
 
     /** A new database on the JVM's shared PostgreSQL server with notification-service's migrations applied. */

@@ -14,7 +14,6 @@ import io.pushpipe.common.MessageSent;
 import io.pushpipe.common.MessageType;
 import io.pushpipe.notificationservice.Events;
 import io.pushpipe.notificationservice.NotificationIntegrationTest;
-import io.pushpipe.notificationservice.NotificationServiceProperties;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger;
 import io.pushpipe.notificationservice.delivery.ReceiptVerdicts;
 import io.pushpipe.notificationservice.expo.ExpoPushClient;
@@ -22,6 +21,7 @@ import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import io.pushpipe.notificationservice.expo.ExpoReceipts;
 import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.Devices;
+import io.pushpipe.notificationservice.token.TokenProperties;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,11 +115,12 @@ class ReceiptTests extends NotificationIntegrationTest {
             @Autowired ReceiptVerdicts verdicts,
             @Autowired ExpoReceipts receipts,
             @Autowired Devices devices,
-            @Autowired NotificationServiceProperties properties) {
+            @Autowired ReceiptProperties settings,
+            @Autowired TokenProperties tokens) {
         List<String> tickets = issueTickets("pair", 2500);
         insertAcceptedDeliveries(tickets, Instant.now().minus(DUE));
         ReceiptPoller second =
-                new ReceiptPoller(ledger, verdicts, receipts, devices, properties, new SimpleMeterRegistry());
+                new ReceiptPoller(ledger, verdicts, receipts, devices, settings, tokens, new SimpleMeterRegistry());
         Instant now = Instant.now();
 
         CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> poller.pollOnce(now));
