@@ -4,7 +4,9 @@ import io.pushpipe.topics.TopicProvisioner;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.util.backoff.ExponentialBackOff;
 
@@ -23,6 +25,17 @@ class KafkaConfiguration {
             topics.ensure(topics.messageSent());
             topics.ensure(topics.deadLetters());
         };
+    }
+
+    /**
+     * Offsets are committed asynchronously. The delivery ledger, not the offset, says what was delivered, so
+     * a commit lost to a rebalance or a broker outage only means records read again and skipped; but a
+     * synchronous commit while the broker is down stops the consumer for up to a minute, where it could go on
+     * delivering the records it already fetched.
+     */
+    @Bean
+    ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> asynchronousCommits() {
+        return container -> container.getContainerProperties().setSyncCommits(false);
     }
 
     /**
