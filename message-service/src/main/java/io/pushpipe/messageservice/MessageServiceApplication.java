@@ -25,8 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class MessageServiceApplication {
 
     @Bean
-    RequestSizeLimitFilter requestSizeLimitFilter(MessageServiceProperties properties, JsonMapper json) {
-        return new RequestSizeLimitFilter(properties.api().maxRequestSize(), json);
+    RequestSizeLimitFilter requestSizeLimitFilter(ApiProperties api, JsonMapper json) {
+        return new RequestSizeLimitFilter(api.maxRequestSize(), json);
     }
 
     /** Every endpoint is for signed-in users; whose data they touch is checked in the controller. */

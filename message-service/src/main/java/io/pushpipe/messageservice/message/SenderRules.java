@@ -1,7 +1,6 @@
 package io.pushpipe.messageservice.message;
 
 import io.pushpipe.common.MessageType;
-import io.pushpipe.messageservice.MessageServiceProperties;
 import io.pushpipe.problems.ForbiddenException;
 import io.pushpipe.security.ApiSecurityProperties;
 import io.pushpipe.security.Caller;
@@ -27,11 +26,11 @@ class SenderRules {
     private final Set<MessageType> withoutKind;
     private final String kindClaim;
 
-    SenderRules(MessageServiceProperties properties, ApiSecurityProperties security) {
-        this.kinds = properties.senders().kinds().entrySet().stream()
+    SenderRules(SenderProperties settings, ApiSecurityProperties security) {
+        this.kinds = settings.kinds().entrySet().stream()
                 .collect(Collectors.toUnmodifiableMap(
                         entry -> entry.getKey().toLowerCase(Locale.ROOT), entry -> types(entry.getValue())));
-        this.withoutKind = types(properties.senders().withoutKind());
+        this.withoutKind = types(settings.withoutKind());
         this.kindClaim = security.jwt().kindClaim();
     }
 

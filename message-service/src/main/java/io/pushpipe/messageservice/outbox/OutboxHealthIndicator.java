@@ -1,6 +1,5 @@
 package io.pushpipe.messageservice.outbox;
 
-import io.pushpipe.messageservice.MessageServiceProperties;
 import java.time.Duration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -19,10 +18,10 @@ class OutboxHealthIndicator implements HealthIndicator {
     private final OutboxWakeups wakeups;
     private final Duration maxHealthyAge;
 
-    OutboxHealthIndicator(OutboxBacklog backlog, OutboxWakeups wakeups, MessageServiceProperties properties) {
+    OutboxHealthIndicator(OutboxBacklog backlog, OutboxWakeups wakeups, OutboxProperties settings) {
         this.backlog = backlog;
         this.wakeups = wakeups;
-        this.maxHealthyAge = properties.outbox().maxHealthyAge();
+        this.maxHealthyAge = settings.maxHealthyAge();
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.pushpipe.messageservice.outbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pushpipe.messageservice.MessageServiceProperties;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,17 +30,17 @@ public class OutboxRelay implements SmartLifecycle {
 
     private final RelayCycle cycle;
     private final OutboxWakeups wakeups;
-    private final MessageServiceProperties.Outbox settings;
+    private final OutboxProperties settings;
     private final Counter failures;
     private final Object sleeper = new Object();
 
     private volatile boolean running;
     private Thread thread;
 
-    OutboxRelay(RelayCycle cycle, OutboxWakeups wakeups, MessageServiceProperties properties, MeterRegistry meters) {
+    OutboxRelay(RelayCycle cycle, OutboxWakeups wakeups, OutboxProperties settings, MeterRegistry meters) {
         this.cycle = cycle;
         this.wakeups = wakeups;
-        this.settings = properties.outbox();
+        this.settings = settings;
         this.failures = Counter.builder("pushpipe.outbox.publish.failures")
                 .description("Relay cycles that failed and were rolled back for a retry")
                 .register(meters);

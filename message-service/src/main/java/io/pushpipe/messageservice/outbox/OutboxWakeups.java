@@ -1,6 +1,5 @@
 package io.pushpipe.messageservice.outbox;
 
-import io.pushpipe.messageservice.MessageServiceProperties;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -37,15 +36,15 @@ class OutboxWakeups implements AutoCloseable {
 
     private final DataSource dataSource;
     private final JdbcConnectionDetails database;
-    private final MessageServiceProperties.Outbox settings;
+    private final OutboxProperties settings;
     private Connection connection;
     private long nextListenAttempt = System.nanoTime();
     private volatile boolean arriving;
 
-    OutboxWakeups(DataSource dataSource, JdbcConnectionDetails database, MessageServiceProperties properties) {
+    OutboxWakeups(DataSource dataSource, JdbcConnectionDetails database, OutboxProperties settings) {
         this.dataSource = dataSource;
         this.database = database;
-        this.settings = properties.outbox();
+        this.settings = settings;
     }
 
     /**

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pushpipe.common.EventHeaders;
 import io.pushpipe.common.Topics;
-import io.pushpipe.messageservice.MessageServiceProperties;
 import io.pushpipe.topics.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
@@ -79,7 +78,7 @@ class RelayCycle {
     private final JdbcClient jdbc;
     private final KafkaTemplate<String, byte[]> kafka;
     private final TopicProvisioner topics;
-    private final MessageServiceProperties.Outbox settings;
+    private final OutboxProperties settings;
     private final Clock clock = Clock.systemUTC();
     private final Timer pickupLatency;
     private final Timer publishLatency;
@@ -91,12 +90,12 @@ class RelayCycle {
             JdbcClient jdbc,
             KafkaTemplate<String, byte[]> kafka,
             TopicProvisioner topics,
-            MessageServiceProperties properties,
+            OutboxProperties settings,
             MeterRegistry meters) {
         this.jdbc = jdbc;
         this.kafka = kafka;
         this.topics = topics;
-        this.settings = properties.outbox();
+        this.settings = settings;
         this.pickupLatency = Timer.builder("pushpipe.outbox.pickup.latency")
                 .description("Time from an event's insert to the relay reading it: the relay's wake-up")
                 .register(meters);

@@ -10,7 +10,6 @@ import io.pushpipe.common.MessageSentCodec;
 import io.pushpipe.common.MessageType;
 import io.pushpipe.common.Topics;
 import io.pushpipe.messageservice.IntegrationTest;
-import io.pushpipe.messageservice.MessageServiceProperties;
 import io.pushpipe.messageservice.PortalClient;
 import io.pushpipe.testsupport.SharedInfrastructure;
 import io.pushpipe.testsupport.TopicReader;
@@ -52,7 +51,7 @@ class OutboxRelayTests extends IntegrationTest {
     TopicProvisioner topics;
 
     @Autowired
-    MessageServiceProperties properties;
+    OutboxProperties properties;
 
     @Test
     void publishesTheEventKeyedByReceiverWithItsIdInTheHeadersAndEmptiesTheOutbox() {
