@@ -82,6 +82,18 @@ public abstract class NotificationIntegrationTest {
                         == 1);
     }
 
+    /**
+     * How many tokens a wave of DeviceNotRegistered needs so that the guard quarantines it: more than its
+     * minimum (20) and than a tenth of the active tokens counting the wave's own, which the caller inserts
+     * and a measurement taken after that includes.
+     */
+    protected static int waveBeyondTheGuard(JdbcClient jdbc) {
+        long active = jdbc.sql("select count(*) from push_tokens where active")
+                .query(Long.class)
+                .single();
+        return (int) Math.max(20, Math.ceil(active / 9.0)) + 10;
+    }
+
     /** The first record on {@code message-sent-dlt} that matches, waiting at most 30 s for it. */
     protected static ConsumerRecord<String, byte[]> awaitDeadLetter(
             Predicate<ConsumerRecord<String, byte[]>> matching) {

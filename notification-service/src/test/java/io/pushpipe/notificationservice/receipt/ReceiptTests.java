@@ -159,10 +159,7 @@ class ReceiptTests extends NotificationIntegrationTest {
 
     @Test
     void aWaveOfDeviceNotRegisteredDeactivatesNothingAndRaisesTheAlarm() throws Exception {
-        long active = jdbc.sql("select count(*) from push_tokens where active")
-                .query(Long.class)
-                .single();
-        int wave = (int) Math.max(20, Math.ceil(active * 0.1)) + 10;
+        int wave = waveBeyondTheGuard(jdbc);
         List<String> tokens = new ArrayList<>();
         for (int i = 0; i < wave; i++) {
             tokens.add(newToken("Gone-wave"));

@@ -41,7 +41,7 @@ class TokenHygieneTests extends NotificationIntegrationTest {
 
     @Test
     void aMeasurementTakenWhileAQuarantineCommitsDoesNotHideTheAlarm() throws Exception {
-        List<String> wave = activeTokens(waveSize());
+        List<String> wave = activeTokens(waveBeyondTheGuard(jdbc));
 
         transactions.executeWithoutResult(status -> {
             devices.notRegistered(wave);
@@ -51,14 +51,6 @@ class TokenHygieneTests extends NotificationIntegrationTest {
         mvc.perform(get("/actuator/health/tokenHygiene"))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(jsonPath("$.details.quarantinedTokens").value(wave.size()));
-    }
-
-    /** More than the guard allows: its minimum, or a tenth of the active tokens, and some. */
-    private int waveSize() {
-        long active = jdbc.sql("select count(*) from push_tokens where active")
-                .query(Long.class)
-                .single();
-        return (int) Math.max(20, Math.ceil(active * 0.1)) + 10;
     }
 
     private List<String> activeTokens(int count) {
