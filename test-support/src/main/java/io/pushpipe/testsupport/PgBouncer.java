@@ -17,8 +17,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -184,6 +186,7 @@ public final class PgBouncer implements AutoCloseable {
         }
     }
 
+    /** Stops PgBouncer and removes its configuration and logs. */
     @Override
     public void close() {
         process.destroy();
@@ -194,6 +197,12 @@ public final class PgBouncer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not remove " + directory, e);
         }
     }
 }
