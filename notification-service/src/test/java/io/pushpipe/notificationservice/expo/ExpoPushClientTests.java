@@ -169,10 +169,12 @@ class ExpoPushClientTests {
     void sendsFullRequestsOf100PacedUnderExposLimitSoExpoNeverAnswers429() {
         expo.rateLimitPerSecond(600);
 
-        // 400 rather than the default 600: the sandbox shares this busy test JVM, whose pauses bunch requests
-        // on arrival more than the default margin allows for; the benchmark measures the default.
-        List<PushResult> results = client(Map.of("pushpipe.expo.notifications-per-second", "400"))
-                .send(messages("ExponentPushToken[burst%d]", 1500));
+        // A third of the sandbox's limit rather than the default 600: the sandbox shares this test JVM with the
+        // other cached applications' consumers and schedulers, and a pause of a second bunched requests of a
+        // client at 400/s past 600 in one second (CI, 2026-12-02). Only a pause of over two seconds bunches 7
+        // requests of a client at 200/s. The benchmark measures the default.
+        List<PushResult> results = client(Map.of("pushpipe.expo.notifications-per-second", "200"))
+                .send(messages("ExponentPushToken[burst%d]", 1000));
 
         assertThat(expo.requests()).extracting(ReceivedRequest::status).containsOnly(200);
         assertThat(expo.requests()).extracting(ReceivedRequest::recipients).containsOnly(100);
