@@ -12,7 +12,6 @@ import io.pushpipe.notificationservice.expo.ExpoError;
 import io.pushpipe.notificationservice.expo.ExpoReceipts;
 import io.pushpipe.notificationservice.expo.ExpoReceipts.Receipt;
 import io.pushpipe.notificationservice.token.Devices;
-import io.pushpipe.notificationservice.token.TokenProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +51,6 @@ public class ReceiptPoller implements HealthIndicator {
     private final ExpoReceipts expo;
     private final Devices devices;
     private final ReceiptProperties settings;
-    private final Duration throttleDuration;
     private final MeterRegistry meters;
     private final Clock clock = Clock.systemUTC();
     private volatile Measurement last;
@@ -63,14 +61,12 @@ public class ReceiptPoller implements HealthIndicator {
             ExpoReceipts expo,
             Devices devices,
             ReceiptProperties settings,
-            TokenProperties tokens,
             MeterRegistry meters) {
         this.ledger = ledger;
         this.verdicts = verdicts;
         this.expo = expo;
         this.devices = devices;
         this.settings = settings;
-        this.throttleDuration = tokens.throttleDuration();
         this.meters = meters;
         Gauge.builder(
                         "pushpipe.receipts.oldest.unchecked.age",
@@ -182,7 +178,7 @@ public class ReceiptPoller implements HealthIndicator {
         }
         verdicts.record(rows, now);
         devices.notRegistered(notRegistered);
-        devices.throttle(throttled, now.plus(throttleDuration));
+        devices.throttle(throttled, now);
         Counter.builder("pushpipe.receipts.fetched")
                 .description("Receipts Expo answered")
                 .register(meters)

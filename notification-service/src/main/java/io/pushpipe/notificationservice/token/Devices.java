@@ -1,5 +1,6 @@
 package io.pushpipe.notificationservice.token;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -16,10 +17,12 @@ public class Devices {
 
     private final TokenRegistry registry;
     private final TokenHygiene hygiene;
+    private final Duration throttleDuration;
 
-    Devices(TokenRegistry registry, TokenHygiene hygiene) {
+    Devices(TokenRegistry registry, TokenHygiene hygiene, TokenProperties settings) {
         this.registry = registry;
         this.hygiene = hygiene;
+        this.throttleDuration = settings.throttleDuration();
     }
 
     /** The active devices of every given user, in one query, least recently registered first. */
@@ -32,9 +35,12 @@ public class Devices {
         hygiene.deactivateNotRegistered(expoTokens);
     }
 
-    /** Expo asked to slow down pushes to these devices: they wait until {@code until}. */
-    public void throttle(Collection<String> expoTokens, Instant until) {
-        registry.throttle(expoTokens, until);
+    /**
+     * Expo asked at {@code now} to slow down pushes to these devices: they wait {@code
+     * pushpipe.tokens.throttle-duration}.
+     */
+    public void throttle(Collection<String> expoTokens, Instant now) {
+        registry.throttle(expoTokens, now.plus(throttleDuration));
     }
 
     /**

@@ -22,7 +22,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("pushpipe.tokens")
-public record TokenProperties(
+record TokenProperties(
         @NotNull @DefaultValue("1h") Duration deactivationWindow,
 
         @DecimalMin("0.0") @DecimalMax("1.0") @DefaultValue("0.1")

@@ -21,7 +21,6 @@ import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import io.pushpipe.notificationservice.expo.ExpoReceipts;
 import io.pushpipe.notificationservice.expo.PushResult;
 import io.pushpipe.notificationservice.token.Devices;
-import io.pushpipe.notificationservice.token.TokenProperties;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,12 +114,11 @@ class ReceiptTests extends NotificationIntegrationTest {
             @Autowired ReceiptVerdicts verdicts,
             @Autowired ExpoReceipts receipts,
             @Autowired Devices devices,
-            @Autowired ReceiptProperties settings,
-            @Autowired TokenProperties tokens) {
+            @Autowired ReceiptProperties settings) {
         List<String> tickets = issueTickets("pair", 2500);
         insertAcceptedDeliveries(tickets, Instant.now().minus(DUE));
         ReceiptPoller second =
-                new ReceiptPoller(ledger, verdicts, receipts, devices, settings, tokens, new SimpleMeterRegistry());
+                new ReceiptPoller(ledger, verdicts, receipts, devices, settings, new SimpleMeterRegistry());
         Instant now = Instant.now();
 
         CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> poller.pollOnce(now));
