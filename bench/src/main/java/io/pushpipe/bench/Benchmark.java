@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.IntSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -341,13 +342,9 @@ public final class Benchmark {
                 awaitDelivered(expo, outcome);
                 List<ReceivedNotification> received = expo.notifications();
                 long distinct = delivered(outcome, received);
-                int rejected = expo.rejectedPerSecond().values().stream()
+                IntSummaryStatistics rejected = expo.rejectedPerSecond().values().stream()
                         .mapToInt(Integer::intValue)
-                        .sum();
-                int rejectedPeak = expo.rejectedPerSecond().values().stream()
-                        .mapToInt(Integer::intValue)
-                        .max()
-                        .orElse(0);
+                        .summaryStatistics();
                 long busiest = expo.busiestSecond().values().stream()
                         .mapToLong(Long::longValue)
                         .max()
@@ -355,8 +352,9 @@ public final class Benchmark {
                 Function<Figure.AtExpoLimit, Figure> figure =
                         measure -> Figure.atExpoLimit(instances, latencyMillis, measure);
                 figures.put(figure.apply(Figure.AtExpoLimit.DELIVERED_PER_SECOND), rate(received));
-                figures.put(figure.apply(Figure.AtExpoLimit.TOO_MANY_REQUESTS), (double) rejected);
-                figures.put(figure.apply(Figure.AtExpoLimit.TOO_MANY_REQUESTS_PEAK), (double) rejectedPeak);
+                figures.put(figure.apply(Figure.AtExpoLimit.TOO_MANY_REQUESTS), (double) rejected.getSum());
+                figures.put(figure.apply(Figure.AtExpoLimit.TOO_MANY_REQUESTS_PEAK), (double)
+                        Math.max(0, rejected.getMax()));
                 figures.put(figure.apply(Figure.AtExpoLimit.LOST), (double) (expected - distinct));
                 figures.put(figure.apply(Figure.AtExpoLimit.BUSIEST_SECOND), (double) busiest);
                 percentiles(
@@ -487,7 +485,6 @@ public final class Benchmark {
                 .count();
     }
 
-    /** Waits until the sandbox has received nothing new for two seconds. */
     /**
      * Waits until the pushes of a warm-up's messages have arrived (at Expo's limit that can take a minute), and
      * then until nothing more arrives for 2 s.
