@@ -81,6 +81,20 @@ class ScalingTests extends NotificationIntegrationTest {
     }
 
     @Test
+    void anInstanceThatShutsDownHandsItsPartitionsOverWithoutWaitingForTheSessionTimeout() {
+        ConfigurableApplicationContext second = startSecondInstance();
+        awaitBothAssigned(second);
+        MessageListenerContainer mine = listeners.getListenerContainer(MessageSentListener.ID);
+
+        // What SIGTERM does in a rolling restart: the context closes, its consumers leave the group.
+        second.close();
+
+        // Well inside the 6 s session timeout, after which even an instance that said nothing would be replaced.
+        await().atMost(Duration.ofSeconds(4))
+                .until(() -> assigned(mine).size() == SharedInfrastructure.DEFAULT_PARTITIONS);
+    }
+
+    @Test
     void aCrashedInstancesPartitionsAreServedByTheOthersWithinSeconds(
             @Autowired ConsumerFactory<String, byte[]> consumers) {
         MessageListenerContainer mine = listeners.getListenerContainer(MessageSentListener.ID);
