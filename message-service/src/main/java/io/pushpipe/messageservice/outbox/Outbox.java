@@ -4,7 +4,10 @@ import io.pushpipe.common.MessageSent;
 import io.pushpipe.common.MessageSentCodec;
 import io.pushpipe.common.Topics;
 import java.nio.charset.StandardCharsets;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import java.util.List;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -22,21 +25,28 @@ public class Outbox {
             values (:eventId, :topic, :key, :eventType, :payload)
             """;
 
-    private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batches;
 
-    Outbox(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    Outbox(NamedParameterJdbcTemplate batches) {
+        this.batches = batches;
     }
 
-    /** Queues the event for {@link Topics#MESSAGE_SENT}, keyed by receiver so a user's events stay in order. */
+    /**
+     * Queues the events for {@link Topics#MESSAGE_SENT} in their order, keyed by receiver so a user's events
+     * stay in order; one multi-row insert.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public void enqueue(MessageSent event) {
-        jdbc.sql(INSERT_EVENT)
-                .param("eventId", event.eventId())
-                .param("topic", Topics.MESSAGE_SENT)
-                .param("key", event.receiverId().toString())
-                .param("eventType", MessageSent.EVENT_TYPE)
-                .param("payload", new String(MessageSentCodec.encode(event), StandardCharsets.UTF_8))
-                .update();
+    public void enqueue(List<MessageSent> events) {
+        batches.batchUpdate(
+                INSERT_EVENT,
+                events.stream()
+                        .map(event -> new MapSqlParameterSource()
+                                .addValue("eventId", event.eventId())
+                                .addValue("topic", Topics.MESSAGE_SENT)
+                                .addValue("key", event.receiverId().toString())
+                                .addValue("eventType", MessageSent.EVENT_TYPE)
+                                .addValue(
+                                        "payload", new String(MessageSentCodec.encode(event), StandardCharsets.UTF_8)))
+                        .toArray(SqlParameterSource[]::new));
     }
 }
