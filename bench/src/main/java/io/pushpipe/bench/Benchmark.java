@@ -109,9 +109,8 @@ public final class Benchmark {
             clientLimitOff = false;
             pipeline.seedCandidates(options.candidates(), run);
             Load load = new Load(pipeline);
-            log.info("Warming up the JVMs: 64 clients for {} s", options.warmUpSeconds());
-            pipeline.expo().reset();
-            awaitQuiet(pipeline, load.closedLoop(64, Duration.ofSeconds(options.warmUpSeconds()), run * 1000L));
+            log.info("Warming up the JVMs");
+            warmUp(pipeline, load, run);
             if (options.runs("ingest")) {
                 ingest(pipeline, load, figures, run);
             }
@@ -196,11 +195,8 @@ public final class Benchmark {
         ServiceProcess naive = pipeline.startNaiveDesign();
         try {
             Load naiveLoad = new Load(pipeline, naive);
-            log.info("Warming the naive design up: {} clients for {} s", BESIDE_CLIENTS, options.warmUpSeconds());
-            pipeline.expo().reset();
-            awaitQuiet(
-                    pipeline,
-                    naiveLoad.closedLoop(BESIDE_CLIENTS, Duration.ofSeconds(options.warmUpSeconds()), run * 1000L));
+            log.info("Warming the naive design up");
+            warmUp(pipeline, naiveLoad, run);
             Map<ProcessKind, Double> cpuBefore = CpuTime.snapshot(pipeline);
             long started = System.nanoTime();
             measureDesign(Figure.Design.NAIVE, pipeline, naiveLoad, figures, run);
@@ -214,6 +210,21 @@ public final class Benchmark {
         } finally {
             pipeline.stopNaiveDesign();
         }
+    }
+
+    /**
+     * Warms a design's JVMs up as the scenarios load them: 64 clients for {@code --warm-up} seconds, then
+     * {@value #BESIDE_RATE} messages a second for {@value #BESIDE_SECONDS} s, each until its pushes have
+     * arrived. The steady rate is not optional: code that the JIT compiled under the saturating closed
+     * loop is deoptimized and compiled again once requests arrive one at a time (on this machine, the first
+     * open loop after the closed one alone cost message-service about a core of compilation for 20 s and
+     * multiplied the end-to-end latency several times).
+     */
+    private void warmUp(Pipeline pipeline, Load load, int run) throws InterruptedException {
+        pipeline.expo().reset();
+        awaitQuiet(pipeline, load.closedLoop(BESIDE_CLIENTS, Duration.ofSeconds(options.warmUpSeconds()), run * 1000L));
+        pipeline.expo().reset();
+        awaitQuiet(pipeline, load.openLoop(BESIDE_RATE, Duration.ofSeconds(BESIDE_SECONDS), run * 2000L, Map.of()));
     }
 
     /**
