@@ -104,6 +104,12 @@ final class GroupCommit<T> implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Error e) {
+            // The thread dies with the error (its handler logs it); another takes its place.
+            if (open) {
+                writers.execute(this::writeWhileOpen);
+            }
+            throw e;
         }
     }
 
@@ -116,6 +122,15 @@ final class GroupCommit<T> implements AutoCloseable {
                 batch.forEach(item -> item.committed().completeExceptionally(e));
             } else {
                 batch.forEach(item -> write(List.of(item)));
+            }
+        } finally {
+            // After an Error no caller of this batch is left waiting.
+            for (Waiting<T> item : batch) {
+                if (!item.committed().isDone()) {
+                    item.committed()
+                            .completeExceptionally(
+                                    new IllegalStateException("The write failed unexpectedly; nothing was stored."));
+                }
             }
         }
     }

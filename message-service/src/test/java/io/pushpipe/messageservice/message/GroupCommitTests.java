@@ -14,9 +14,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
+/** A caller that would wait forever (a lost item) fails the test instead of hanging the build. */
+@Timeout(60)
 class GroupCommitTests {
 
     private final CountDownLatch firstWriteMayEnd = new CountDownLatch(1);
@@ -85,6 +88,22 @@ class GroupCommitTests {
         assertThat(failures).containsOnlyKeys("b", "c", "d");
         assertThat(failures.values()).allMatch(CannotGetJdbcConnectionException.class::isInstance);
         assertThat(writes).hasSize(2);
+    }
+
+    @Test
+    void aWriteThatThrowsAnErrorFailsItsCallersAndTheNextWritesStillGo() throws Exception {
+        commits = new GroupCommit<>("test-writer", 1, 100, recording(batch -> {
+            if (batch.contains("b")) {
+                throw new StackOverflowError("simulated");
+            }
+        }));
+
+        handInWhileTheFirstWriteIsInFlight("b", "c");
+        commits.commit("after");
+
+        assertThat(failures).containsOnlyKeys("b", "c");
+        assertThat(failures.values()).allMatch(IllegalStateException.class::isInstance);
+        assertThat(writes).last().isEqualTo(List.of("after"));
     }
 
     @Test
