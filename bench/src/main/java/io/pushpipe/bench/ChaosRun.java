@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
@@ -120,15 +122,23 @@ final class ChaosRun {
         }
         long duplicates = 0;
         long visible = 0;
+        Instant firstPost = outcome.postedAt.values().stream()
+                .min(Comparator.naturalOrder())
+                .orElse(Instant.EPOCH);
+        Map<Long, Long> repeatsBySecond = new TreeMap<>();
         for (List<ReceivedNotification> copies : byDevice.values()) {
             if (copies.size() > 1) {
                 duplicates += copies.size() - 1;
+                copies.subList(1, copies.size())
+                        .forEach(copy -> repeatsBySecond.merge(
+                                Duration.between(firstPost, copy.receivedAt()).toSeconds(), 1L, Long::sum));
                 String collapse = copies.get(0).collapseId();
                 boolean replaced =
                         collapse != null && copies.stream().allMatch(c -> Objects.equals(collapse, c.collapseId()));
                 visible += replaced ? 0 : copies.size() - 1;
             }
         }
+        log.info("Repeated pushes by the second they arrived in, counted from the first POST: {}", repeatsBySecond);
         List<Double> endToEnd = new ArrayList<>();
         List<Double> beforeFaults = new ArrayList<>();
         outcome.postedAt.forEach((id, posted) -> {
