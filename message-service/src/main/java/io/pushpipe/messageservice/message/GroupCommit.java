@@ -59,9 +59,6 @@ final class GroupCommit<T> implements AutoCloseable {
      * @throws RuntimeException what the write threw for this item
      */
     void commit(T item) {
-        if (!open) {
-            throw new IllegalStateException("The service is shutting down; nothing was stored.");
-        }
         Waiting<T> mine = new Waiting<>(item, new CompletableFuture<>());
         waiting.add(mine);
         if (!open && waiting.remove(mine)) {
@@ -105,7 +102,15 @@ final class GroupCommit<T> implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Error e) {
-            // The thread dies with the error (its handler logs it); another takes its place.
+            // No caller of the batch is left waiting; the thread dies with the error (its handler logs it) and
+            // another takes its place.
+            for (Waiting<T> item : batch) {
+                if (!item.committed().isDone()) {
+                    item.committed()
+                            .completeExceptionally(
+                                    new IllegalStateException("The write failed unexpectedly; nothing was stored."));
+                }
+            }
             if (open) {
                 writers.execute(this::writeWhileOpen);
             }
@@ -122,15 +127,6 @@ final class GroupCommit<T> implements AutoCloseable {
                 batch.forEach(item -> item.committed().completeExceptionally(e));
             } else {
                 batch.forEach(item -> write(List.of(item)));
-            }
-        } finally {
-            // After an Error no caller of this batch is left waiting.
-            for (Waiting<T> item : batch) {
-                if (!item.committed().isDone()) {
-                    item.committed()
-                            .completeExceptionally(
-                                    new IllegalStateException("The write failed unexpectedly; nothing was stored."));
-                }
             }
         }
     }
