@@ -11,9 +11,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Expo's per-project limit, shared by every notification-service instance of the group through PostgreSQL
- * ({@code expo_sends}, {@code reserve_expo_send} in V11): each send request is booked in the project's log
- * before it goes, so that all instances together keep every rolling second under the limit however many
- * there are. An instance that is idle books nothing, so the busy ones get the whole limit at once; one that
+ * ({@code expo_sends}, {@code reserve_expo_send} in V11 and V12): each send request is booked in the
+ * project's log before it goes, so that all instances together keep every rolling second under the limit
+ * however many there are. Requests are spaced evenly, each by its share of the window after the one booked
+ * before it, so that they reach Expo one at a time instead of a window's worth at once. An instance that is idle books nothing, so the busy ones get the whole limit at once; one that
  * crashes leaves at most {@code pacing.booking-horizon} of bookings unused.
  *
  * <p>The window is a second plus {@code pacing.margin}: a request booked a window after another may reach
@@ -27,7 +28,7 @@ class ExpoSendBudget {
     private static final Logger log = LoggerFactory.getLogger(ExpoSendBudget.class);
 
     private static final String RESERVE = """
-            select reserved, wait_ms
+            select reserved, wait_ms, booking
             from reserve_expo_send(:project, :notifications, :limit,
                                    make_interval(secs => :windowSeconds), make_interval(secs => :horizonSeconds),
                                    make_interval(secs => :recoverySeconds))
@@ -46,6 +47,8 @@ class ExpoSendBudget {
               and slowed_at < clock_timestamp() - make_interval(secs => :intervalSeconds)
             returning slowed_to
             """;
+
+    private static final String GIVE_BACK = "delete from expo_sends where id = :booking";
 
     private static final Duration SLOW_DOWN_INTERVAL = Duration.ofSeconds(5);
 
@@ -82,9 +85,9 @@ class ExpoSendBudget {
 
     /**
      * Books a request of {@code notifications} for the project and waits until it may start. A thread that
-     * wakes up later than a third of the margin after its booked start (a busy core, a GC pause) books
-     * again, so that lateness on this side never eats the margin that the network needs; the missed booking
-     * stays counted, which only errs on the safe side.
+     * wakes up later than a third of the margin after its booked start (a busy core, a GC pause) gives its
+     * booking back and books again, so that lateness on this side never eats the margin that the network
+     * needs, and a booking nothing used does not take a share of the limit from the requests after it.
      *
      * @throws ExpoUnavailableException when interrupted while waiting
      */
@@ -102,6 +105,7 @@ class ExpoSendBudget {
             if (System.nanoTime() - startsAt <= lateStartNanos) {
                 return;
             }
+            giveBack(booking);
             lateStarts.increment();
         }
     }
@@ -115,8 +119,14 @@ class ExpoSendBudget {
                 .param("windowSeconds", windowSeconds)
                 .param("horizonSeconds", seconds(settings.bookingHorizon()))
                 .param("recoverySeconds", seconds(settings.recovery()))
-                .query((rs, row) -> new Booking(rs.getBoolean("reserved"), rs.getDouble("wait_ms")))
+                .query((rs, row) ->
+                        new Booking(rs.getBoolean("reserved"), rs.getDouble("wait_ms"), rs.getLong("booking")))
                 .single();
+    }
+
+    /** Deletes a booking that no request used, so that its share of the window goes to the next one. */
+    void giveBack(Booking booking) {
+        jdbc.sql(GIVE_BACK).param("booking", booking.id()).update();
     }
 
     /** Expo answered 429 for the project: the whole group sends at {@code pacing.slow-down-factor} of its rate. */
@@ -160,6 +170,7 @@ class ExpoSendBudget {
     /**
      * @param reserved whether the request is booked
      * @param waitMillis how long to wait before sending it, or before asking again when it is not booked
+     * @param id the booking's id in {@code expo_sends} when it is booked
      */
-    record Booking(boolean reserved, double waitMillis) {}
+    record Booking(boolean reserved, double waitMillis, long id) {}
 }

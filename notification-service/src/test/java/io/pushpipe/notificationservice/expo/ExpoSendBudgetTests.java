@@ -1,13 +1,17 @@
 package io.pushpipe.notificationservice.expo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushpipe.testsupport.SharedInfrastructure;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.ThrowingConsumer;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,8 +21,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
- * The send budget that every instance of the group books in, on a real PostgreSQL database: what one
- * instance books, the others see; a 429 slows the whole group down, and the rate creeps back.
+ * The send budget that every instance of the group books in, on a real PostgreSQL database: requests are
+ * spaced evenly under the limit, what one instance books the others see, a booking given back frees its
+ * share, and a 429 slows the whole group down until the rate creeps back.
  */
 class ExpoSendBudgetTests {
 
@@ -31,20 +36,43 @@ class ExpoSendBudgetTests {
     }
 
     @Test
-    void booksUntilTheWindowHoldsTheLimitThenTheNextWaitsForTheOldestToLeaveIt() {
+    void spacesRequestsEvenlyEachByItsShareOfTheWindowAfterTheOneBookedBeforeIt() {
+        ExpoSendBudget budget = budget(Map.of("pushpipe.expo.pacing.booking-horizon", "2s"));
+
+        budget.book(PROJECT, 100);
+        budget.book(PROJECT, 50);
+        budget.book(PROJECT, 100);
+
+        assertThat(gapsBetweenStartsMillis())
+                .as("100 and 50 of 300 per second and 30 ms: a third and a sixth of 1,030 ms")
+                .satisfiesExactly(gap(343.33), gap(171.67));
+    }
+
+    @Test
+    void aRequestAlsoWaitsUntilTheWindowHasRoomForIt() {
+        ExpoSendBudget budget = budget(Map.of("pushpipe.expo.pacing.booking-horizon", "2s"));
+
+        budget.book(PROJECT, 250);
+        budget.book(PROJECT, 100);
+
+        assertThat(gapsBetweenStartsMillis())
+                .as("spaced, 100 would start after 858 ms, but 250 + 100 exceed 300 until the 250 leave the window")
+                .satisfiesExactly(gap(1030));
+    }
+
+    @Test
+    void aRequestThatWouldStartBeyondTheHorizonIsNotBookedAndSaysWhenToAskAgain() {
         ExpoSendBudget budget = budget(Map.of());
+        budget.book(PROJECT, 300);
 
-        assertThat(budget.book(PROJECT, 100).reserved()).isTrue();
-        assertThat(budget.book(PROJECT, 100).reserved()).isTrue();
-        ExpoSendBudget.Booking third = budget.book(PROJECT, 100);
-        ExpoSendBudget.Booking fourth = budget.book(PROJECT, 100);
+        ExpoSendBudget.Booking next = budget.book(PROJECT, 1);
 
-        assertThat(third.reserved()).isTrue();
-        assertThat(third.waitMillis()).isLessThan(100);
-        assertThat(fourth.reserved())
-                .as("the window is a second and 30 ms, further ahead than the 500 ms horizon")
+        assertThat(next.reserved())
+                .as("it could start after 1,030 ms, further ahead than the 500 ms horizon")
                 .isFalse();
-        assertThat(fourth.waitMillis()).isBetween(300.0, 530.0);
+        assertThat(next.waitMillis()).isBetween(300.0, 530.0);
+        assertThat(JDBC.sql("select count(*) from expo_sends").query(Long.class).single())
+                .isOne();
     }
 
     @Test
@@ -53,47 +81,43 @@ class ExpoSendBudgetTests {
         ExpoSendBudget other = budget(Map.of());
 
         one.book(PROJECT, 100);
-        one.book(PROJECT, 100);
-        other.book(PROJECT, 100);
 
-        assertThat(other.book(PROJECT, 1).reserved()).isFalse();
-        assertThat(other.book("@pushpipe/project-b", 100).reserved()).isTrue();
+        assertThat(other.book(PROJECT, 1).waitMillis())
+                .as("spaced after the other instance's request")
+                .isBetween(300.0, 343.34);
+        assertThat(other.book("@pushpipe/project-b", 100).waitMillis()).isLessThan(100);
     }
 
     @Test
-    void aBookingCanStartAheadWithinTheHorizonAndKeepsTheOrderOfBookings() {
-        ExpoSendBudget budget = budget(Map.of("pushpipe.expo.pacing.booking-horizon", "2s"));
-        budget.book(PROJECT, 300);
+    void aBookingGivenBackLeavesItsShareOfTheLimitToTheNextRequest() {
+        ExpoSendBudget budget = budget(Map.of());
+        ExpoSendBudget.Booking unused = budget.book(PROJECT, 300);
 
-        ExpoSendBudget.Booking next = budget.book(PROJECT, 100);
-        ExpoSendBudget.Booking after = budget.book(PROJECT, 1);
+        budget.giveBack(unused);
+        ExpoSendBudget.Booking next = budget.book(PROJECT, 300);
 
         assertThat(next.reserved()).isTrue();
-        assertThat(next.waitMillis()).isBetween(900.0, 1030.0);
-        assertThat(after.reserved()).isTrue();
-        assertThat(JDBC.sql("select notifications from expo_sends order by starts_at, notifications desc")
-                        .query(Integer.class)
-                        .list())
-                .as("the small request fits the window at once, but starts no earlier than the one booked before it")
-                .containsExactly(300, 100, 1);
+        assertThat(next.waitMillis()).isLessThan(100);
     }
 
     @Test
-    void a429LowersTheGroupsRateOnceForABurstAndTheRateCreepsBack() {
-        // A long window, so that only the recovery can make room again while the test runs.
-        ExpoSendBudget budget =
-                budget(Map.of("pushpipe.expo.pacing.margin", "10s", "pushpipe.expo.pacing.recovery", "30s"));
+    void a429SlowsTheGroupDownOnceForABurstAndTheRateCreepsBack() {
+        ExpoSendBudget budget = budget(Map.of("pushpipe.expo.pacing.recovery", "30s"));
+        budget.book(PROJECT, 100);
+
+        budget.slowDown(PROJECT);
+        budget.slowDown(PROJECT);
         budget.book(PROJECT, 1);
 
-        budget.slowDown(PROJECT);
-        budget.slowDown(PROJECT);
-
-        assertThat(budget.book(PROJECT, 200).reserved())
-                .as("90 %% of 300 admits 270")
-                .isTrue();
-        assertThat(budget.book(PROJECT, 90).reserved()).isFalse();
-        await().atMost(Duration.ofSeconds(8))
-                .until(() -> budget.book(PROJECT, 90).reserved());
+        assertThat(gapsBetweenStartsMillis())
+                .as("90 %% of 300 once, not 81 %%: 100 of 270 per 1,030 ms")
+                .satisfiesExactly(gap(381.48));
+        await().atMost(Duration.ofSeconds(8)).until(() -> {
+            JDBC.sql("truncate expo_sends").update();
+            budget.book(PROJECT, 100);
+            budget.book(PROJECT, 1);
+            return gapsBetweenStartsMillis().get(0) < 343.4;
+        });
     }
 
     @Test
@@ -105,6 +129,23 @@ class ExpoSendBudgetTests {
 
         assertThat(JDBC.sql("select count(*) from expo_sends").query(Long.class).single())
                 .isZero();
+    }
+
+    /** The milliseconds between each booked start and the next, in the order they start. */
+    private static List<Double> gapsBetweenStartsMillis() {
+        List<Double> starts = JDBC.sql("select extract(epoch from starts_at) * 1000 from expo_sends order by starts_at")
+                .query(Double.class)
+                .list();
+        List<Double> gaps = new ArrayList<>();
+        for (int i = 1; i < starts.size(); i++) {
+            gaps.add(starts.get(i) - starts.get(i - 1));
+        }
+        return gaps;
+    }
+
+    /** A gap of {@code millis}, to a hundredth of a millisecond. */
+    private static ThrowingConsumer<Double> gap(double millis) {
+        return gap -> assertThat(gap).isCloseTo(millis, within(0.01));
     }
 
     private static ExpoSendBudget budget(Map<String, String> overrides) {
