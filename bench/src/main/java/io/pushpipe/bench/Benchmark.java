@@ -12,12 +12,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.IntSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -56,6 +59,14 @@ public final class Benchmark {
     static final int BESIDE_RATE = 300;
     static final int BESIDE_SECONDS = 20;
     static final int BESIDE_MESSAGES = 20_000;
+    /**
+     * Each cell's fresh instances first deliver this many messages a second (about 300 pushes, half Expo's
+     * limit) for {@link #LIMIT_WARM_UP}: a deployment's instances have long compiled their hot paths, fresh
+     * ones spend their first seconds' CPU on the JIT compiler, which the cell would otherwise measure.
+     */
+    private static final int LIMIT_WARM_UP_RATE = 200;
+
+    private static final Duration LIMIT_WARM_UP = Duration.ofSeconds(15);
     /**
      * How long a scenario waits for its notifications: at Expo's limit, 10,000 messages make about 20,000
      * pushes, 35 s at 570 per second and several times that when Expo answers late.
@@ -326,8 +337,8 @@ public final class Benchmark {
     /**
      * Every cell of the matrix at Expo's limit: fresh notification-service instances in their default
      * configuration, the sandbox allowing {@code --expo-limit} notifications per second and answering after
-     * the cell's latency, and {@code --limit-messages} messages posted through the API in an open loop at
-     * {@code --limit-post-rate} per second. Afterwards the sandbox and the one instance are as the other scenarios expect.
+     * the cell's latency, warmed up ({@link #LIMIT_WARM_UP_RATE}), and {@code --limit-messages} messages
+     * posted through the API in an open loop at {@code --limit-post-rate} per second. Afterwards the sandbox and the one instance are as the other scenarios expect.
      */
     private void atExpoLimit(Pipeline pipeline, Load load, Map<Figure, Double> figures, int run)
             throws InterruptedException {
@@ -339,16 +350,31 @@ public final class Benchmark {
                 expo.rateLimitPerSecond(options.expoLimit());
                 expo.latency(Duration.ofMillis(latencyMillis));
                 pipeline.startNotificationServices(instances);
+                awaitQuiet(
+                        pipeline,
+                        load.openLoop(
+                                LIMIT_WARM_UP_RATE,
+                                LIMIT_WARM_UP,
+                                run * 59L + instances * 1000L + latencyMillis,
+                                Map.of()));
+                expo.reset();
                 log.info(
                         "At Expo's limit: {} instance(s), Expo answering after {} ms, {} messages",
                         instances,
                         latencyMillis,
                         options.limitMessages());
+                Map<ProcessKind, Double> cpuBefore = CpuTime.snapshot(pipeline);
                 Load.Outcome outcome = load.openLoop(
                         options.limitPostRate(),
                         Duration.ofMillis(1000L * options.limitMessages() / options.limitPostRate()),
                         run * 53L + instances * 1000L + latencyMillis,
                         Map.of());
+                Map<ProcessKind, Double> cpuAfter = CpuTime.snapshot(pipeline);
+                log.info(
+                        "CPU seconds while posting, per process kind: {}",
+                        Arrays.stream(ProcessKind.values())
+                                .map(kind -> kind + " " + cpuSeconds(cpuBefore, cpuAfter, kind))
+                                .toList());
                 long expected = outcome.expectedNotifications.get();
                 awaitDelivered(expo, outcome);
                 List<ReceivedNotification> received = expo.notifications();
@@ -368,6 +394,7 @@ public final class Benchmark {
                         Math.max(0, rejected.getMax()));
                 figures.put(figure.apply(Figure.AtExpoLimit.LOST), (double) (expected - distinct));
                 figures.put(figure.apply(Figure.AtExpoLimit.BUSIEST_SECOND), (double) busiest);
+                logSeconds(outcome, received, expo.rejectedPerSecond(), pipeline.notificationServices());
                 percentiles(
                         figures,
                         percentile -> Figure.atExpoLimit(instances, latencyMillis, percentile),
@@ -478,6 +505,35 @@ public final class Benchmark {
      * Waits until every push of the posted messages has arrived, counting each (message, device) once and
      * nothing else the sandbox receives.
      */
+    /**
+     * Logs a cell's pushes and 429s by the second they arrived in, counted from the first POST, and the
+     * requests each instance booked again because they woke up too late: where a cell's rate went.
+     */
+    private static void logSeconds(
+            Load.Outcome outcome,
+            List<ReceivedNotification> received,
+            SortedMap<Instant, Integer> rejected,
+            List<ServiceProcess> instances) {
+        Instant firstPost = outcome.postedAt.values().stream()
+                .min(Comparator.naturalOrder())
+                .orElse(Instant.EPOCH);
+        Map<Long, Long> pushes = new TreeMap<>();
+        received.forEach(push ->
+                pushes.merge(Duration.between(firstPost, push.receivedAt()).toSeconds(), 1L, Long::sum));
+        Map<Long, Integer> tooMany = new TreeMap<>();
+        rejected.forEach((second, count) ->
+                tooMany.merge(Duration.between(firstPost, second).toSeconds(), count, Integer::sum));
+        log.info(
+                "By the second from the first POST (posting took {} s): pushes {}, 429s {}, late starts per"
+                        + " instance {}",
+                Math.round(outcome.seconds),
+                pushes,
+                tooMany,
+                instances.stream()
+                        .map(instance -> Metrics.scrape(instance).getOrDefault("pushpipe_expo_late_starts_total", 0.0))
+                        .toList());
+    }
+
     private static void awaitDelivered(ExpoSandbox expo, Load.Outcome outcome) {
         long expected = outcome.expectedNotifications.get();
         Instant deadline = Instant.now().plus(DRAIN_TIMEOUT);
