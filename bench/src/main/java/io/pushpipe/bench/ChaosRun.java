@@ -141,16 +141,24 @@ final class ChaosRun {
         log.info("Repeated pushes by the second they arrived in, counted from the first POST: {}", repeatsBySecond);
         List<Double> endToEnd = new ArrayList<>();
         List<Double> beforeFaults = new ArrayList<>();
+        Map<Long, Long> slowestBySecondPosted = new TreeMap<>();
+        Map<Long, Long> firstPushesBySecond = new TreeMap<>();
         outcome.postedAt.forEach((id, posted) -> {
             Instant pushed = firstPush.get(id);
             if (pushed != null) {
                 double millis = Duration.between(posted, pushed).toMillis();
                 endToEnd.add(millis);
+                slowestBySecondPosted.merge(Duration.between(firstPost, posted).toSeconds(), (long) millis, Math::max);
+                firstPushesBySecond.merge(Duration.between(firstPost, pushed).toSeconds(), 1L, Long::sum);
                 if (posted.isBefore(killedAt) && pushed.isBefore(killedAt)) {
                     beforeFaults.add(millis);
                 }
             }
         });
+        log.info(
+                "Slowest end to end in ms, by the second posted, counted from the first POST: {}",
+                slowestBySecondPosted);
+        log.info("Messages first pushed, by the second, counted from the first POST: {}", firstPushesBySecond);
         endToEnd.sort(Double::compare);
         beforeFaults.sort(Double::compare);
         Instant lastFault = lastFaultOverAt == null ? lastPost : lastFaultOverAt;
