@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.pushpipe.common.MessageSentCodec;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Delivery;
+import io.pushpipe.notificationservice.delivery.DeliveryLedger.DeliveryRecord;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.Outcome;
 import io.pushpipe.notificationservice.delivery.DeliveryLedger.ProcessedEvent;
 import io.pushpipe.notificationservice.delivery.DeliveryPlan.BatchOutcome;
@@ -43,7 +44,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  *   <li>drop events already handled, and devices Expo already answered for (redeliveries, replays);
  *   <li>look up the active tokens of every receiver in one query;
  *   <li>send every push through {@link ExpoPushClient}, recording each request's outcomes in the ledger as
- *       soon as Expo answers it, so that a crash re-pushes at most what was in flight;
+ *       soon as Expo answers it, so that a crash re-pushes at most what was in flight; outcomes the database
+ *       cannot take then are kept ({@link UnwrittenOutcomes}) and written before the next batch is planned;
  *   <li>in one transaction: deactivate tokens Expo does not know, mark finished events, record the dead
  *       letters, put aside the events that must wait for their receiver ({@link DeferredEvents});
  *   <li>after that commit, publish the dead letters ({@link DeadLetters});
@@ -75,6 +77,7 @@ class NotificationDispatcher {
     private final TransactionTemplate transactions;
     private final DeliveryProperties settings;
     private final MeterRegistry meters;
+    private final UnwrittenOutcomes unwritten = new UnwrittenOutcomes();
     private final Counter consumed;
     private final Counter sent;
     private final Timer consumeLag;
@@ -166,11 +169,12 @@ class NotificationDispatcher {
      */
     private BatchOutcome deliver(
             List<ConsumerRecord<String, byte[]>> records, Map<UUID, Integer> deferredBefore, boolean fromDeferred) {
+        unwritten.writeTo(ledger);
         DeliveryPlan plan = plan(records, deferredBefore, fromDeferred);
         List<PushResult> results = expo.send(
                 plan.requests().stream().map(this::messages).toList(),
                 clock.instant().plus(settings.batchTimeBudget()),
-                (request, answers) -> ledger.record(plan.recordsOf(request, answers)));
+                (request, answers) -> record(plan.recordsOf(request, answers)));
         BatchOutcome outcome = plan.outcome(results);
         transactions.executeWithoutResult(status -> {
             devices.notRegistered(outcome.notRegistered());
@@ -188,6 +192,16 @@ class NotificationDispatcher {
         }
         report(results, outcome);
         return outcome;
+    }
+
+    /** Writes a request's outcomes; those the database does not take are kept for the batch's retry. */
+    private void record(List<DeliveryRecord> outcomes) {
+        try {
+            ledger.record(outcomes);
+        } catch (RuntimeException e) {
+            unwritten.keep(outcomes);
+            throw e;
+        }
     }
 
     private DeliveryPlan plan(

@@ -102,12 +102,32 @@ public class ExpoPushClient {
                 answered.accept(sent.request(), sent.results());
             }
         } catch (RuntimeException e) {
-            // The answers cannot be recorded (the database is gone): what is not sent yet stays unsent, so
-            // that the batch's retry pushes again only what was in flight.
+            // The answers cannot be recorded (the database is gone): what is not sent yet stays unsent, and
+            // the requests already under way are still handed to answered once Expo answers them, so that
+            // it can keep their outcomes for the batch's retry instead of having those devices pushed again.
             submitted.forEach(future -> future.cancel(false));
+            handOverAnswersInFlight(submitted, results, answered);
             throw e;
         }
         return results.stream().flatMap(List::stream).toList();
+    }
+
+    private static void handOverAnswersInFlight(
+            List<Future<Sent>> submitted, List<List<PushResult>> handedOver, Answered answered) {
+        for (int i = 0; i < submitted.size(); i++) {
+            Future<Sent> request = submitted.get(i);
+            if (handedOver.get(i) != null || request.isCancelled()) {
+                continue;
+            }
+            try {
+                answered.accept(i, request.get().results());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | RuntimeException e) {
+                log.debug("The answer of request {} could not be handed over: {}", i, e.toString());
+            }
+        }
     }
 
     private static Sent next(CompletionService<Sent> inFlight) {

@@ -22,9 +22,10 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.util.backoff.BackOffExecution;
 
 /**
- * The database fails under the listener (here: the ledger's table is gone for a while, as during a
- * migration gone wrong or a restart). The batch is retried soon and without end, each failed attempt says
- * why in the log, and once the database answers the notification goes out, once.
+ * The database fails under the listener (here: a ledger table is gone for a while, as during a migration
+ * gone wrong or a restart). The batch is retried soon and without end, each failed attempt says why in the
+ * log, and once the database answers the notification goes out, once: an answer Expo gave while the
+ * database could not take it is kept and written on the retry, not pushed again.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class DatabaseFailureTests extends NotificationIntegrationTest {
@@ -62,6 +63,35 @@ class DatabaseFailureTests extends NotificationIntegrationTest {
 
         awaitProcessed(jdbc, event);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> pushesTo(token) == 1);
+    }
+
+    @Test
+    void anAnswerTheLedgerCannotTakeWhileItsRequestIsInFlightIsWrittenOnTheRetryAndTheDeviceIsNotPushedAgain()
+            throws Exception {
+        UUID candidate = UUID.randomUUID();
+        String token = newToken("fine");
+        registerToken(mvc, candidate, token);
+        EXPO.latency(Duration.ofSeconds(2));
+
+        MessageSent event = new Events(kafka).publish(candidate, MessageType.TEXT, "hello");
+        await().atMost(Duration.ofSeconds(30)).until(() -> EXPO.maxInFlight() >= 1);
+        jdbc.sql("alter table deliveries rename to deliveries_away").update();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> pushesTo(token) == 1);
+            EXPO.latency(Duration.ZERO);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> pushesTo(token) == 1);
+        } finally {
+            jdbc.sql("alter table deliveries_away rename to deliveries").update();
+        }
+
+        awaitProcessed(jdbc, event);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> pushesTo(token) == 1);
+        assertThat(jdbc.sql("select status from deliveries where event_id = :id and expo_token = :token")
+                        .param("id", event.eventId())
+                        .param("token", token)
+                        .query(String.class)
+                        .list())
+                .containsExactly("accepted");
     }
 
     @Test

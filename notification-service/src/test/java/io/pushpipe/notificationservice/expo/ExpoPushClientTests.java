@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -128,6 +129,29 @@ class ExpoPushClientTests {
                 .hasMessageContaining("the database is gone");
 
         await().during(Duration.ofMillis(300)).until(() -> expo.requests().size() <= 2);
+    }
+
+    @Test
+    void whenAnAnswerCannotBeRecordedTheRequestsAlreadyUnderWayAreStillHandedOverOnceExpoAnswers() {
+        expo.latency(Duration.ofMillis(200));
+        ExpoPushClient client = client(Map.of(
+                "pushpipe.expo.max-concurrent-requests", "3", "pushpipe.expo.notifications-per-second", "100000"));
+        List<List<ExpoPushMessage>> requests = IntStream.range(0, 3)
+                .mapToObj(i -> messages("ExponentPushToken[underway" + i + "-%d]", 2))
+                .toList();
+        List<Integer> handedOver = new CopyOnWriteArrayList<>();
+
+        assertThatThrownBy(() -> client.send(requests, Instant.MAX, (request, answers) -> {
+                    assertThat(answers).hasSize(2).allMatch(PushResult.Accepted.class::isInstance);
+                    handedOver.add(request);
+                    if (handedOver.size() == 1) {
+                        throw new IllegalStateException("the database is gone");
+                    }
+                }))
+                .hasMessageContaining("the database is gone");
+
+        assertThat(expo.requests()).hasSize(3);
+        assertThat(handedOver).containsExactlyInAnyOrder(0, 1, 2);
     }
 
     @Test
