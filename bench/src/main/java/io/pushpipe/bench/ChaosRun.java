@@ -126,12 +126,22 @@ final class ChaosRun {
                 .min(Comparator.naturalOrder())
                 .orElse(Instant.EPOCH);
         Map<Long, Long> repeatsBySecond = new TreeMap<>();
+        Map<Long, Long> repeatGaps = new TreeMap<>();
         for (List<ReceivedNotification> copies : byDevice.values()) {
             if (copies.size() > 1) {
                 duplicates += copies.size() - 1;
                 copies.subList(1, copies.size())
                         .forEach(copy -> repeatsBySecond.merge(
                                 Duration.between(firstPost, copy.receivedAt()).toSeconds(), 1L, Long::sum));
+                repeatGaps.merge(
+                        Duration.between(
+                                                copies.get(0).receivedAt(),
+                                                copies.get(1).receivedAt())
+                                        .toMillis()
+                                / 100
+                                * 100,
+                        1L,
+                        Long::sum);
                 String collapse = copies.get(0).collapseId();
                 boolean replaced =
                         collapse != null && copies.stream().allMatch(c -> Objects.equals(collapse, c.collapseId()));
@@ -139,6 +149,7 @@ final class ChaosRun {
             }
         }
         log.info("Repeated pushes by the second they arrived in, counted from the first POST: {}", repeatsBySecond);
+        log.info("Repeated pushes by the time from the first push to the repeat, in 100 ms steps: {}", repeatGaps);
         List<Double> endToEnd = new ArrayList<>();
         List<Double> beforeFaults = new ArrayList<>();
         Map<Long, Long> slowestBySecondPosted = new TreeMap<>();
