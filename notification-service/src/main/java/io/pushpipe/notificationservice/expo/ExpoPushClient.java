@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -88,10 +89,15 @@ public class ExpoPushClient {
     public List<PushResult> send(List<List<ExpoPushMessage>> requestsToSend, Instant deadline, Answered answered) {
         CompletionService<Sent> inFlight = new ExecutorCompletionService<>(requests);
         List<Future<Sent>> submitted = new ArrayList<>(requestsToSend.size());
+        AtomicBoolean abandoned = new AtomicBoolean();
         for (int i = 0; i < requestsToSend.size(); i++) {
             int index = i;
             List<ExpoPushMessage> request = requestsToSend.get(i);
-            submitted.add(inFlight.submit(() -> new Sent(index, sendRequest(request, deadline))));
+            submitted.add(inFlight.submit(() -> new Sent(
+                    index,
+                    abandoned.get()
+                            ? failAll(request, ExpoError.NOT_SENT.code(), "not sent: the batch failed")
+                            : sendRequest(request, deadline))));
         }
         List<List<PushResult>> results = new ArrayList<>(requestsToSend.size());
         requestsToSend.forEach(request -> results.add(null));
@@ -105,7 +111,8 @@ public class ExpoPushClient {
             // The answers cannot be recorded (the database is gone): what is not sent yet stays unsent, and
             // the requests already under way are still handed to answered once Expo answers them, so that
             // it can keep their outcomes for the batch's retry instead of having those devices pushed again.
-            submitted.forEach(future -> future.cancel(false));
+            // (Cancelling the futures would lose those answers: a running task's future cancels too.)
+            abandoned.set(true);
             handOverAnswersInFlight(submitted, results, answered);
             throw e;
         }
@@ -116,7 +123,7 @@ public class ExpoPushClient {
             List<Future<Sent>> submitted, List<List<PushResult>> handedOver, Answered answered) {
         for (int i = 0; i < submitted.size(); i++) {
             Future<Sent> request = submitted.get(i);
-            if (handedOver.get(i) != null || request.isCancelled()) {
+            if (handedOver.get(i) != null) {
                 continue;
             }
             try {
