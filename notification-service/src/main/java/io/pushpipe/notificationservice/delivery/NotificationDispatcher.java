@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.record.TimestampType;
 import org.slf4j.Logger;
@@ -171,10 +172,11 @@ class NotificationDispatcher {
             List<ConsumerRecord<String, byte[]>> records, Map<UUID, Integer> deferredBefore, boolean fromDeferred) {
         unwritten.writeTo(ledger);
         DeliveryPlan plan = plan(records, deferredBefore, fromDeferred);
+        AtomicBoolean ledgerFailed = new AtomicBoolean();
         List<PushResult> results = expo.send(
                 plan.requests().stream().map(this::messages).toList(),
                 clock.instant().plus(settings.batchTimeBudget()),
-                (request, answers) -> record(plan.recordsOf(request, answers)));
+                (request, answers) -> record(plan.recordsOf(request, answers), ledgerFailed));
         BatchOutcome outcome = plan.outcome(results);
         transactions.executeWithoutResult(status -> {
             devices.notRegistered(outcome.notRegistered());
@@ -194,11 +196,20 @@ class NotificationDispatcher {
         return outcome;
     }
 
-    /** Writes a request's outcomes; those the database does not take are kept for the batch's retry. */
-    private void record(List<DeliveryRecord> outcomes) {
+    /**
+     * Writes a request's outcomes; those the database does not take are kept for the batch's retry. Once a
+     * write of the batch has failed, the answers still coming in are kept without trying the database again:
+     * each try could wait out the pool's connection timeout.
+     */
+    private void record(List<DeliveryRecord> outcomes, AtomicBoolean ledgerFailed) {
+        if (ledgerFailed.get()) {
+            unwritten.keep(outcomes);
+            return;
+        }
         try {
             ledger.record(outcomes);
         } catch (RuntimeException e) {
+            ledgerFailed.set(true);
             unwritten.keep(outcomes);
             throw e;
         }
