@@ -18,7 +18,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 final class UnwrittenOutcomes {
 
     /** At most this many are kept; beyond it the oldest are let go (their devices are pushed again). */
-    static final int LIMIT = 10_000;
+    private static final int LIMIT = 10_000;
 
     private static final Logger log = LoggerFactory.getLogger(UnwrittenOutcomes.class);
 
