@@ -5,6 +5,7 @@ import static io.pushpipe.bench.Figure.Percentile.P99;
 
 import io.pushpipe.exposandbox.ExpoSandbox;
 import io.pushpipe.exposandbox.ReceivedNotification;
+import io.pushpipe.exposandbox.ReceivedRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -395,6 +396,7 @@ public final class Benchmark {
                 figures.put(figure.apply(Figure.AtExpoLimit.LOST), (double) (expected - distinct));
                 figures.put(figure.apply(Figure.AtExpoLimit.BUSIEST_SECOND), (double) busiest);
                 logSeconds(outcome, received, expo.rejectedPerSecond(), pipeline.notificationServices());
+                logIdleBudget(expo.requests(), options.expoLimit());
                 percentiles(
                         figures,
                         percentile -> Figure.atExpoLimit(instances, latencyMillis, percentile),
@@ -532,6 +534,40 @@ public final class Benchmark {
                 instances.stream()
                         .map(instance -> Metrics.scrape(instance).getOrDefault("pushpipe_expo_late_starts_total", 0.0))
                         .toList());
+    }
+
+    /**
+     * How much of Expo's limit the cell left unused while requests were being sent: between two accepted
+     * requests, the time beyond the earlier one's share of a second ({@code recipients / limit}), summed,
+     * and how many recipients the requests carried on average.
+     */
+    private static void logIdleBudget(List<ReceivedRequest> requests, int limit) {
+        List<ReceivedRequest> accepted = requests.stream()
+                .filter(request -> request.status() == 200 && request.recipients() > 0)
+                .sorted(Comparator.comparing(ReceivedRequest::receivedAt))
+                .toList();
+        double idleSeconds = 0;
+        List<Long> longestIdleMillis = new ArrayList<>();
+        for (int i = 1; i < accepted.size(); i++) {
+            ReceivedRequest before = accepted.get(i - 1);
+            double gap = Duration.between(before.receivedAt(), accepted.get(i).receivedAt())
+                            .toNanos()
+                    / 1e9;
+            double idle = Math.max(0, gap - (double) before.recipients() / limit);
+            idleSeconds += idle;
+            longestIdleMillis.add(Math.round(idle * 1000));
+        }
+        longestIdleMillis.sort(Comparator.reverseOrder());
+        log.info(
+                "Expo requests: {} accepted, {} recipients each on average; limit unused between them {} s,"
+                        + " longest idle stretches ms {}",
+                accepted.size(),
+                Math.round(accepted.stream()
+                        .mapToInt(ReceivedRequest::recipients)
+                        .average()
+                        .orElse(0)),
+                Math.round(idleSeconds * 100) / 100.0,
+                longestIdleMillis.subList(0, Math.min(10, longestIdleMillis.size())));
     }
 
     private static void awaitDelivered(ExpoSandbox expo, Load.Outcome outcome) {
