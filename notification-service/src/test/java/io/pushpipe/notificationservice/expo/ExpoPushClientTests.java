@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ExpoPushClientTests {
 
-    private static final JdbcClient JDBC = ExpoSendBudgetTests.migratedDatabase("expo_client_tests");
+    private static final JdbcClient JDBC = JdbcClient.create(ExpoSendBudgetTests.migratedDatabase("expo_client_tests"));
 
     /** No retries, and a circuit that opens after three failed calls and stays open. */
     private static final Map<String, String> OPENS_AFTER_THREE_FAILED_CALLS = Map.of(

@@ -7,10 +7,16 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushpipe.testsupport.SharedInfrastructure;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.assertj.core.api.ThrowingConsumer;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The send budget that every instance of the group books in, on a real PostgreSQL database: requests are
@@ -27,7 +35,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  */
 class ExpoSendBudgetTests {
 
-    private static final JdbcClient JDBC = migratedDatabase("expo_budget_tests");
+    private static final DataSource DATABASE = migratedDatabase("expo_budget_tests");
+    private static final JdbcClient JDBC = JdbcClient.create(DATABASE);
     private static final String PROJECT = "@pushpipe/app";
 
     @BeforeEach
@@ -121,6 +130,42 @@ class ExpoSendBudgetTests {
     }
 
     @Test
+    void aBookingThatWaitedForAnotherInstancesLockCountsFromWhenItGotTheLockNotFromWhenItAsked() throws Exception {
+        ExpoSendBudget budget = budget(Map.of());
+        JDBC.sql("insert into expo_projects (project) values (:project)")
+                .param("project", PROJECT)
+                .update();
+        ExecutorService asking = Executors.newSingleThreadExecutor();
+        try {
+            LockHeld held = new TransactionTemplate(new DataSourceTransactionManager(DATABASE)).execute(status -> {
+                JDBC.sql("select 1 from expo_projects where project = :project for update")
+                        .param("project", PROJECT)
+                        .query(Integer.class)
+                        .single();
+                Future<ExpoSendBudget.Booking> booking = asking.submit(() -> budget.book(PROJECT, 100));
+                await().atMost(Duration.ofSeconds(10)).until(ExpoSendBudgetTests::aBookingWaitsForALock);
+                return new LockHeld(
+                        booking,
+                        JDBC.sql("select clock_timestamp()")
+                                .query(OffsetDateTime.class)
+                                .single());
+            });
+            long booking = held.booking().get(10, TimeUnit.SECONDS).id();
+
+            assertThat(JDBC.sql("select starts_at >= :released from expo_sends where id = :id")
+                            .param("released", held.releasedAt())
+                            .param("id", booking)
+                            .query(Boolean.class)
+                            .single())
+                    .as("booked to start once the lock was free: a start counted from the moment it asked would"
+                            + " already be past when the answer came, and the request would go that much late")
+                    .isTrue();
+        } finally {
+            asking.shutdownNow();
+        }
+    }
+
+    @Test
     void withoutALimitNothingIsBooked() {
         ExpoSendBudget budget = budget(Map.of("pushpipe.expo.notifications-per-second", "0"));
 
@@ -130,6 +175,17 @@ class ExpoSendBudgetTests {
         assertThat(JDBC.sql("select count(*) from expo_sends").query(Long.class).single())
                 .isZero();
     }
+
+    /** Whether a connection of the test database waits for a lock (a booking queued behind the row lock). */
+    private static boolean aBookingWaitsForALock() {
+        return JDBC.sql("select count(*) from pg_stat_activity"
+                                + " where datname = current_database() and wait_event_type = 'Lock'")
+                        .query(Long.class)
+                        .single()
+                > 0;
+    }
+
+    private record LockHeld(Future<ExpoSendBudget.Booking> booking, OffsetDateTime releasedAt) {}
 
     /** The milliseconds between each booked start and the next, in the order they start. */
     private static List<Double> gapsBetweenStartsMillis() {
@@ -157,7 +213,7 @@ class ExpoSendBudgetTests {
     }
 
     /** A new database on the JVM's shared PostgreSQL server with notification-service's migrations applied. */
-    static JdbcClient migratedDatabase(String name) {
+    static DataSource migratedDatabase(String name) {
         SharedInfrastructure.PostgresServer db = SharedInfrastructure.createDatabase(name);
         Flyway.configure()
                 .dataSource(db.jdbcUrl(), db.username(), db.password())
@@ -167,6 +223,6 @@ class ExpoSendBudgetTests {
                 .load()
                 .migrate();
         String url = db.jdbcUrl() + (db.jdbcUrl().contains("?") ? "&" : "?") + "currentSchema=notification";
-        return JdbcClient.create(new DriverManagerDataSource(url, db.username(), db.password()));
+        return new DriverManagerDataSource(url, db.username(), db.password());
     }
 }
