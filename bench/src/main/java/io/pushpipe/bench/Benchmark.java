@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.IntSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -538,36 +539,54 @@ public final class Benchmark {
 
     /**
      * How much of Expo's limit the cell left unused while requests were being sent: between two accepted
-     * requests, the time beyond the earlier one's share of a second ({@code recipients / limit}), summed,
-     * and how many recipients the requests carried on average.
+     * requests, the time beyond the earlier one's share of a second ({@code recipients / limit}), summed;
+     * the longest such stretches and when they began (seconds after the first request, whose time of day
+     * is logged, to be found in the services' logs); and how many recipients the requests carried on
+     * average.
      */
     private static void logIdleBudget(List<ReceivedRequest> requests, int limit) {
         List<ReceivedRequest> accepted = requests.stream()
                 .filter(request -> request.status() == 200 && request.recipients() > 0)
                 .sorted(Comparator.comparing(ReceivedRequest::receivedAt))
                 .toList();
+        if (accepted.isEmpty()) {
+            return;
+        }
+        Instant first = accepted.get(0).receivedAt();
         double idleSeconds = 0;
-        List<Long> longestIdleMillis = new ArrayList<>();
+        List<Idle> idleStretches = new ArrayList<>();
         for (int i = 1; i < accepted.size(); i++) {
             ReceivedRequest before = accepted.get(i - 1);
-            double gap = Duration.between(before.receivedAt(), accepted.get(i).receivedAt())
-                            .toNanos()
-                    / 1e9;
+            double gap = seconds(before.receivedAt(), accepted.get(i).receivedAt());
             double idle = Math.max(0, gap - (double) before.recipients() / limit);
             idleSeconds += idle;
-            longestIdleMillis.add(Math.round(idle * 1000));
+            idleStretches.add(new Idle(Math.round(idle * 1000), seconds(first, before.receivedAt())));
         }
-        longestIdleMillis.sort(Comparator.reverseOrder());
+        idleStretches.sort(Comparator.comparingLong(Idle::millis).reversed());
         log.info(
-                "Expo requests: {} accepted, {} recipients each on average; limit unused between them {} s,"
-                        + " longest idle stretches ms {}",
+                "Expo requests from {}: {} accepted, {} recipients each on average; limit unused between them {} s,"
+                        + " longest idle stretches {}",
+                first,
                 accepted.size(),
                 Math.round(accepted.stream()
                         .mapToInt(ReceivedRequest::recipients)
                         .average()
                         .orElse(0)),
                 Math.round(idleSeconds * 100) / 100.0,
-                longestIdleMillis.subList(0, Math.min(10, longestIdleMillis.size())));
+                idleStretches.subList(0, Math.min(10, idleStretches.size())));
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toNanos() / 1e9;
+    }
+
+    /** Expo's limit left unused for {@code millis}, from {@code afterSeconds} after the cell's first request. */
+    private record Idle(long millis, double afterSeconds) {
+
+        @Override
+        public String toString() {
+            return millis + " ms at " + String.format(Locale.ROOT, "%.2f", afterSeconds) + " s";
+        }
     }
 
     private static void awaitDelivered(ExpoSandbox expo, Load.Outcome outcome) {
