@@ -67,7 +67,7 @@ class ExpoSendBudget {
         this.limit = settings.notificationsPerSecond();
         this.settings = settings.pacing();
         this.windowSeconds = seconds(Duration.ofSeconds(1).plus(this.settings.margin()));
-        this.lateStartNanos = this.settings.margin().toNanos() / 3;
+        this.lateStartNanos = this.settings.margin().toNanos() / 2;
         this.lateStarts = Counter.builder("pushpipe.expo.late.starts")
                 .description("Send requests that woke up too late for their booked start and were booked again")
                 .register(meters);
@@ -85,9 +85,10 @@ class ExpoSendBudget {
 
     /**
      * Books a request of {@code notifications} for the project and waits until it may start. A thread that
-     * wakes up later than a third of the margin after its booked start (a busy core, a GC pause) gives its
-     * booking back and books again, so that lateness on this side never eats the margin that the network
-     * needs, and a booking nothing used does not take a share of the limit from the requests after it.
+     * wakes up later than half the margin after its booked start (a busy core, a GC pause) gives its booking
+     * back and books again, so that lateness on this side never eats the half of the margin that the network
+     * needs. Giving back leaves a gap in the schedule as long as the request's share of the window (the
+     * bookings after it do not move), so a thread only a little late keeps its booking.
      *
      * @throws ExpoUnavailableException when interrupted while waiting
      */
