@@ -461,7 +461,7 @@ public final class Benchmark {
         }
         Instant first = received.get(0).receivedAt();
         Instant last = received.get(received.size() - 1).receivedAt();
-        return received.size() / (Duration.between(first, last).toNanos() / 1e9);
+        return received.size() / seconds(first, last);
     }
 
     /** CPU seconds a kind of process used between two snapshots, to a tenth. */

@@ -11,7 +11,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Expo's per-project limit, shared by every notification-service instance of the group through PostgreSQL
- * ({@code expo_sends}, {@code reserve_expo_send} in V11 and V12): each send request is booked in the
+ * ({@code expo_sends}, {@code reserve_expo_send} in V11, V12 and V13): each send request is booked in the
  * project's log before it goes, so that all instances together keep every rolling second under the limit
  * however many there are. Requests are spaced evenly, each by its share of the window after the one booked
  * before it, so that they reach Expo one at a time instead of a window's worth at once. An instance that is idle books nothing, so the busy ones get the whole limit at once; one that
