@@ -11,11 +11,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * Expo's per-project limit, shared by every notification-service instance of the group through PostgreSQL
- * ({@code expo_sends}, {@code reserve_expo_send} in V11, V12 and V13): each send request is booked in the
+ * ({@code expo_sends}, {@code reserve_expo_send} in V11 to V14): each send request is booked in the
  * project's log before it goes, so that all instances together keep every rolling second under the limit
- * however many there are. Requests are spaced evenly, each by its share of the window after the one booked
- * before it, so that they reach Expo one at a time instead of a window's worth at once. An instance that is idle books nothing, so the busy ones get the whole limit at once; one that
- * crashes leaves at most {@code pacing.booking-horizon} of bookings unused.
+ * however many there are. Requests are spaced evenly at the project's pace, each by its share of the window,
+ * so that they reach Expo one at a time instead of a window's worth at once; after a stall the requests that
+ * missed their turn may go up to {@code pacing.catch-up} ahead of the pace, so that a pause does not leave
+ * the limit unused for good. An instance that is idle books nothing, so the busy ones get the whole limit at
+ * once; one that crashes leaves at most {@code pacing.booking-horizon} of bookings unused.
  *
  * <p>The window is a second plus {@code pacing.margin}: a request booked a window after another may reach
  * Expo that much sooner than its booking says (a GC pause or a busy core delayed the earlier one) without
@@ -31,7 +33,7 @@ class ExpoSendBudget {
             select reserved, wait_ms, booking
             from reserve_expo_send(:project, :notifications, :limit,
                                    make_interval(secs => :windowSeconds), make_interval(secs => :horizonSeconds),
-                                   make_interval(secs => :recoverySeconds))
+                                   make_interval(secs => :recoverySeconds), make_interval(secs => :catchUpSeconds))
             """;
 
     /**
@@ -48,7 +50,14 @@ class ExpoSendBudget {
             returning slowed_to
             """;
 
-    private static final String GIVE_BACK = "delete from expo_sends where id = :booking";
+    /** The booking goes, and the project's pace moves back by its share, so that the next request has its turn. */
+    private static final String GIVE_BACK = """
+            with unused as (delete from expo_sends where id = :booking returning project, spacing)
+            update expo_projects p
+            set paced_until = p.paced_until - unused.spacing
+            from unused
+            where p.project = unused.project
+            """;
 
     private static final Duration SLOW_DOWN_INTERVAL = Duration.ofSeconds(5);
 
@@ -120,6 +129,7 @@ class ExpoSendBudget {
                 .param("windowSeconds", windowSeconds)
                 .param("horizonSeconds", seconds(settings.bookingHorizon()))
                 .param("recoverySeconds", seconds(settings.recovery()))
+                .param("catchUpSeconds", seconds(settings.catchUp()))
                 .query((rs, row) ->
                         new Booking(rs.getBoolean("reserved"), rs.getDouble("wait_ms"), rs.getLong("booking")))
                 .single();

@@ -30,8 +30,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The send budget that every instance of the group books in, on a real PostgreSQL database: requests are
- * spaced evenly under the limit, what one instance books the others see, a booking given back frees its
- * share, and a 429 slows the whole group down until the rate creeps back.
+ * spaced evenly under the limit and catch up after a stall, what one instance books the others see, a booking
+ * given back frees its share, and a 429 slows the whole group down until the rate creeps back.
  */
 class ExpoSendBudgetTests {
 
@@ -46,7 +46,8 @@ class ExpoSendBudgetTests {
 
     @Test
     void spacesRequestsEvenlyEachByItsShareOfTheWindowAfterTheOneBookedBeforeIt() {
-        ExpoSendBudget budget = budget(Map.of("pushpipe.expo.pacing.booking-horizon", "2s"));
+        ExpoSendBudget budget =
+                budget(Map.of("pushpipe.expo.pacing.booking-horizon", "2s", "pushpipe.expo.pacing.catch-up", "0ms"));
 
         budget.book(PROJECT, 100);
         budget.book(PROJECT, 50);
@@ -55,6 +56,28 @@ class ExpoSendBudgetTests {
         assertThat(gapsBetweenStartsMillis())
                 .as("100 and 50 of 300 per second and 30 ms: a third and a sixth of 1,030 ms")
                 .satisfiesExactly(gap(343.33), gap(171.67));
+    }
+
+    @Test
+    void afterAStallTheRequestsThatMissedTheirTurnGoAtOnceButNeverBeyondWhatTheWindowAllows() {
+        ExpoSendBudget budget = budget(Map.of("pushpipe.expo.pacing.booking-horizon", "2s"));
+        budget.book(PROJECT, 100);
+        JDBC.sql("update expo_sends set starts_at = starts_at - interval '300 ms'")
+                .update();
+        JDBC.sql("update expo_projects set paced_until = paced_until - interval '300 ms'")
+                .update();
+
+        budget.book(PROJECT, 50);
+        budget.book(PROJECT, 100);
+        budget.book(PROJECT, 100);
+
+        assertThat(gapsBetweenStartsMillis())
+                .as("300 ms ago 100 of 300 per second went, and nothing since: at the even pace the next 50"
+                        + " would go 43 ms from now and the 100 after them 172 ms later, but both go at once,"
+                        + " and the last 100 waits until the first leave the 1,030 ms window")
+                .satisfies(gaps -> assertThat(gaps.get(1)).isLessThan(100.0))
+                .satisfies(gaps ->
+                        assertThat(gaps.get(0) + gaps.get(1) + gaps.get(2)).isCloseTo(1030, within(0.01)));
     }
 
     @Test
@@ -86,8 +109,8 @@ class ExpoSendBudgetTests {
 
     @Test
     void instancesShareOneLimitPerProjectAndEachProjectHasItsOwn() {
-        ExpoSendBudget one = budget(Map.of());
-        ExpoSendBudget other = budget(Map.of());
+        ExpoSendBudget one = budget(Map.of("pushpipe.expo.pacing.catch-up", "0ms"));
+        ExpoSendBudget other = budget(Map.of("pushpipe.expo.pacing.catch-up", "0ms"));
 
         one.book(PROJECT, 100);
 
@@ -111,18 +134,27 @@ class ExpoSendBudgetTests {
 
     @Test
     void a429SlowsTheGroupDownOnceForABurstAndTheRateCreepsBack() {
-        ExpoSendBudget budget = budget(Map.of("pushpipe.expo.pacing.recovery", "30s"));
+        ExpoSendBudget budget = budget(Map.of(
+                "pushpipe.expo.pacing.recovery",
+                "30s",
+                "pushpipe.expo.pacing.catch-up",
+                "0ms",
+                "pushpipe.expo.pacing.booking-horizon",
+                "2s"));
         budget.book(PROJECT, 100);
 
         budget.slowDown(PROJECT);
         budget.slowDown(PROJECT);
+        budget.book(PROJECT, 100);
         budget.book(PROJECT, 1);
 
         assertThat(gapsBetweenStartsMillis())
-                .as("90 %% of 300 once, not 81 %%: 100 of 270 per 1,030 ms")
-                .satisfiesExactly(gap(381.48));
+                .as("the first 100 were booked at 300 per second; after them 90 %% of 300 once, not 81 %%:"
+                        + " 100 of 270 per 1,030 ms")
+                .satisfiesExactly(gap(343.33), gap(381.48));
         await().atMost(Duration.ofSeconds(8)).until(() -> {
             JDBC.sql("truncate expo_sends").update();
+            JDBC.sql("update expo_projects set paced_until = '-infinity'").update();
             budget.book(PROJECT, 100);
             budget.book(PROJECT, 1);
             return gapsBetweenStartsMillis().get(0) < 343.4;
