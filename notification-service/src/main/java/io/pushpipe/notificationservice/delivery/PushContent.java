@@ -4,6 +4,9 @@ import io.pushpipe.common.MessageSent;
 import io.pushpipe.common.MessageType;
 import io.pushpipe.notificationservice.expo.ExpoPushMessage;
 import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,6 +25,11 @@ class PushContent {
             MessageType.ZOOM_LINK, "🎥 Interview Scheduled!",
             MessageType.FORM_LINK, "📝 Test Assigned!",
             MessageType.STATUS_UPDATE, "📋 Status Update");
+
+    /** More than the field names, quotes, colons, commas and braces of a message take in JSON. */
+    private static final int STRUCTURE_BYTES = 256;
+
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private static final String ELLIPSIS = "…";
 
@@ -53,6 +61,9 @@ class PushContent {
         String body =
                 settings.showPreview() ? preview(event.content(), settings.previewLength()) : settings.genericBody();
         ExpoPushMessage message = build(event, expoToken, body);
+        if (!mayExceedLimit(message)) {
+            return message;
+        }
         int excess = json.writeValueAsBytes(message).length - MAX_PAYLOAD_BYTES;
         while (excess > 0 && !body.isEmpty()) {
             // A character takes at most 6 bytes in JSON (an escaped surrogate half), at least 1.
@@ -62,6 +73,31 @@ class PushContent {
             excess = json.writeValueAsBytes(message).length - MAX_PAYLOAD_BYTES;
         }
         return message;
+    }
+
+    /**
+     * Whether the message's JSON could be longer than Expo allows: a character takes at most 6 bytes in JSON,
+     * and the field names, quotes and braces at most {@link #STRUCTURE_BYTES}. Most messages are far shorter,
+     * and are not written out twice (here and in the request) to learn it.
+     */
+    private static boolean mayExceedLimit(ExpoPushMessage message) {
+        long characters = Stream.of(
+                        message.to(),
+                        message.title(),
+                        message.body(),
+                        message.sound(),
+                        message.priority(),
+                        message.channelId(),
+                        message.collapseId(),
+                        message.tag())
+                .filter(Objects::nonNull)
+                .mapToLong(String::length)
+                .sum();
+        for (Map.Entry<String, Object> entry : message.data().entrySet()) {
+            characters +=
+                    entry.getKey().length() + String.valueOf(entry.getValue()).length();
+        }
+        return STRUCTURE_BYTES + 6 * characters > MAX_PAYLOAD_BYTES;
     }
 
     static String titleOf(MessageType type) {
@@ -98,7 +134,7 @@ class PushContent {
 
     /** The content on one line, cut to {@code length} characters with an ellipsis when longer. */
     static String preview(String content, int length) {
-        String oneLine = content.strip().replaceAll("\\s+", " ");
+        String oneLine = WHITESPACE.matcher(content.strip()).replaceAll(" ");
         if (oneLine.codePointCount(0, oneLine.length()) <= length) {
             return oneLine;
         }
