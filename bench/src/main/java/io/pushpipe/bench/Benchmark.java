@@ -371,6 +371,7 @@ public final class Benchmark {
                         Duration.ofMillis(1000L * options.limitMessages() / options.limitPostRate()),
                         run * 53L + instances * 1000L + latencyMillis,
                         Map.of());
+                Instant postingEnded = Instant.now();
                 Map<ProcessKind, Double> cpuAfter = CpuTime.snapshot(pipeline);
                 log.info(
                         "CPU seconds while posting, per process kind: {}",
@@ -391,6 +392,9 @@ public final class Benchmark {
                 Function<Figure.AtExpoLimit, Figure> figure =
                         measure -> Figure.atExpoLimit(instances, latencyMillis, measure);
                 figures.put(figure.apply(Figure.AtExpoLimit.DELIVERED_PER_SECOND), rate(received));
+                figures.put(
+                        figure.apply(Figure.AtExpoLimit.DELIVERED_PER_SECOND_ONCE_POSTED),
+                        rateSince(postingEnded, received));
                 figures.put(figure.apply(Figure.AtExpoLimit.TOO_MANY_REQUESTS), (double) rejected.getSum());
                 figures.put(figure.apply(Figure.AtExpoLimit.TOO_MANY_REQUESTS_PEAK), (double)
                         Math.max(0, rejected.getMax()));
@@ -462,6 +466,18 @@ public final class Benchmark {
         Instant first = received.get(0).receivedAt();
         Instant last = received.get(received.size() - 1).receivedAt();
         return received.size() / seconds(first, last);
+    }
+
+    /** Notifications per second received from {@code since} to the last one. */
+    private static double rateSince(Instant since, List<ReceivedNotification> received) {
+        if (received.isEmpty()) {
+            return 0;
+        }
+        Instant last = received.get(received.size() - 1).receivedAt();
+        long after = received.stream()
+                .filter(notification -> notification.receivedAt().isAfter(since))
+                .count();
+        return last.isAfter(since) ? after / seconds(since, last) : 0;
     }
 
     /** CPU seconds a kind of process used between two snapshots, to a tenth. */

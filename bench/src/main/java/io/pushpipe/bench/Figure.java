@@ -186,6 +186,11 @@ final class Figure {
     enum AtExpoLimit {
         /** Notifications per second the sandbox received, from the first to the last. */
         DELIVERED_PER_SECOND,
+        /**
+         * Notifications per second the sandbox received from the moment the last POST was answered to the
+         * last notification: the backlog drained with the two cores no longer shared with ingest.
+         */
+        DELIVERED_PER_SECOND_ONCE_POSTED,
         /** Send requests the sandbox answered with 429. */
         TOO_MANY_REQUESTS,
         /** The most send requests the sandbox answered with 429 within one second: whether they came in a burst. */

@@ -317,6 +317,13 @@ final class Report {
                         v -> v >= 570),
                 new Row(
                         scenario,
+                        "delivered/s once posting had ended (secondary: the backlog drained, cores not shared"
+                                + " with ingest)",
+                        atExpoLimit(instances, latencyMillis, AtExpoLimit.DELIVERED_PER_SECOND_ONCE_POSTED),
+                        null,
+                        null),
+                new Row(
+                        scenario,
                         "429s received: in all / in the worst second",
                         List.of(
                                 atExpoLimit(instances, latencyMillis, AtExpoLimit.TOO_MANY_REQUESTS),
