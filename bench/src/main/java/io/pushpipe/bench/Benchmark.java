@@ -554,9 +554,10 @@ public final class Benchmark {
     }
 
     /**
-     * How much of Expo's limit the cell left unused while requests were being sent: between two accepted
-     * requests, the time beyond the earlier one's share of a second ({@code recipients / limit}), summed;
-     * the longest such stretches and when they began (seconds after the first request, whose time of day
+     * How much of Expo's limit the cell left unused while requests were being sent: the time from the first
+     * accepted request to the last beyond what the pushes before the last take at the limit; the longest
+     * stretches between two accepted requests beyond the earlier one's share of a second ({@code recipients
+     * / limit}) and when they began (seconds after the first request, whose time of day
      * is logged, to be found in the services' logs); and how many recipients the requests carried on
      * average.
      */
@@ -569,18 +570,20 @@ public final class Benchmark {
             return;
         }
         Instant first = accepted.get(0).receivedAt();
-        double idleSeconds = 0;
+        ReceivedRequest last = accepted.get(accepted.size() - 1);
+        long recipientsBeforeLast =
+                accepted.stream().mapToLong(ReceivedRequest::recipients).sum() - last.recipients();
+        double idleSeconds = seconds(first, last.receivedAt()) - (double) recipientsBeforeLast / limit;
         List<Idle> idleStretches = new ArrayList<>();
         for (int i = 1; i < accepted.size(); i++) {
             ReceivedRequest before = accepted.get(i - 1);
             double gap = seconds(before.receivedAt(), accepted.get(i).receivedAt());
             double idle = Math.max(0, gap - (double) before.recipients() / limit);
-            idleSeconds += idle;
             idleStretches.add(new Idle(Math.round(idle * 1000), seconds(first, before.receivedAt())));
         }
         idleStretches.sort(Comparator.comparingLong(Idle::millis).reversed());
         log.info(
-                "Expo requests from {}: {} accepted, {} recipients each on average; limit unused between them {} s,"
+                "Expo requests from {}: {} accepted, {} recipients each on average; limit unused from first to last {} s,"
                         + " longest idle stretches {}",
                 first,
                 accepted.size(),
