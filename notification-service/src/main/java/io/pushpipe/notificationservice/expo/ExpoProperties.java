@@ -55,8 +55,9 @@ record ExpoProperties(
      * @param bookingHorizon how far ahead a request may book its start; a later one waits and asks again, so
      *     that a crashed instance leaves at most this much of the limit unused
      * @param catchUp how far ahead of the even pace a request may start when the ones before it missed their
-     *     turn (a GC pause, a busy core, threads still waiting for Expo's answers): the stall's share of the
-     *     limit is used at once instead of lost, never beyond what the window allows
+     *     turn (a GC pause, a busy core, threads still waiting for Expo's answers): they go at twice the pace
+     *     until they are back on it, so the stall's share of the limit is used instead of lost, never beyond
+     *     what the window allows
      * @param slowDownFactor after a 429 every instance together sends at this share of the rate it had (once
      *     per 5 s at most)
      * @param recovery the rate then creeps back by the whole limit over this long: from 90 % back to the
