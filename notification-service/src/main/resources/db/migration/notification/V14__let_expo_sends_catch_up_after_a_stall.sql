@@ -5,9 +5,14 @@
 --
 -- The spacing now follows a pace kept on the project's row (paced_until: when the next request would start
 -- if every one had gone on time), and a request may start up to p_catch_up ahead of it: after a stall the
--- requests that missed their turn go at once, as many as the stall left room for in the window, and then
--- spaced again. Never more than the limit in any window: the window check is V13's. A booking given back
--- (its request woke too late) moves the pace back by its share (spacing), so that its turn is not lost.
+-- requests that missed their turn catch up, as far as the window has room, and then go at the pace again.
+-- They catch up at twice the pace, each at least half the share of the one booked before it (spacing) after
+-- that one, never at the same instant: requests that start together reach Expo through one client and one
+-- server one after another, the last of them later than booked, and one later than booked by more than
+-- pacing.margin shares one of Expo's seconds with the requests booked a window after it (single benchmark
+-- runs with every stalled request at once saw 0 to 3 429s per 16 s burst, against 0 to 1 before). Never more
+-- than the limit in any window: the window check is V13's. A booking given back (its request woke too late)
+-- moves the pace back by its share, so that its turn is not lost.
 --
 -- The function is otherwise V13's.
 alter table expo_projects add column paced_until timestamptz not null default '-infinity';
@@ -34,6 +39,7 @@ declare
     allowed integer;
     starts  timestamptz;
     spacing interval;
+    latest  record;
     booked  bigint := 0;
     entry   record;
 begin
@@ -64,11 +70,18 @@ begin
             end if;
         end loop;
     end if;
-    -- Never before the latest booking, so that each only needs its own window checked; at the pace, or up to
-    -- p_catch_up ahead of it after a stall.
-    starts := greatest(starts,
-                       (select max(s.starts_at) from expo_sends s where s.project = p_project),
-                       rate.paced_until - p_catch_up);
+    -- Never before the latest booking, so that each only needs its own window checked, and at least half its
+    -- share after it; at the pace, or up to p_catch_up ahead of it after a stall.
+    select s.starts_at, s.spacing
+    into latest
+    from expo_sends s
+    where s.project = p_project
+    order by s.starts_at desc
+    limit 1;
+    if found then
+        starts := greatest(starts, latest.starts_at + latest.spacing / 2);
+    end if;
+    starts := greatest(starts, rate.paced_until - p_catch_up);
     reserved := starts - now_ts <= p_horizon;
     if reserved then
         spacing := p_window * (p_notifications::double precision / allowed);
