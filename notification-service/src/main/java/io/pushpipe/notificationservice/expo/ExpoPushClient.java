@@ -7,6 +7,7 @@ import io.pushpipe.notificationservice.token.ExpoTokens;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -25,9 +27,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Sends push messages to the Expo Push API: requests of at most {@link #recipientsPerRequest()}, a bounded
  * number in flight, each booked first in the budget that the whole group shares per Expo project ({@link
- * ExpoSendBudget}), retried with back-off on 429, 5xx, timeouts and non-JSON answers, never retried on a 4xx,
- * inside the circuit breaker. A request refused for mixing Expo projects is split by project and sent again,
- * and the projects Expo named are remembered ({@link ExpoProjects}), so that later requests are split first.
+ * ExpoSendBudget}) and sent in parts when the budget has room for only part of it at its turn, retried with
+ * back-off on 429, 5xx, timeouts and non-JSON answers, never retried on a 4xx, inside the circuit breaker. A
+ * request refused for mixing Expo projects is split by project and sent again, and the projects Expo named
+ * are remembered ({@link ExpoProjects}), so that later requests are split first.
  *
  * <p>It never throws for Expo's failures: it answers one {@link PushResult} per message, in order, and the
  * caller decides what is retried and what is given up ({@link ExpoError}).
@@ -157,30 +160,64 @@ public class ExpoPushClient {
             return sendPerProject(request, projectOfMessage, deadline);
         }
         String project = projectOfMessage.isEmpty() ? ExpoProjects.UNNAMED : projectOfMessage.get(0);
-        ExpoTransport.Prepared prepared = transport.prepare(ExpoTransport.SEND_PATH, request);
+        List<PushResult> results = new ArrayList<>(request.size());
+        while (results.size() < request.size()) {
+            List<ExpoPushMessage> rest = request.subList(results.size(), request.size());
+            if (!results.isEmpty() && clock.instant().isAfter(deadline)) {
+                results.addAll(
+                        failAll(rest, ExpoError.NOT_SENT.code(), "not sent: the batch's time budget is used up"));
+            } else if (!results.isEmpty() && unreachable(results.get(results.size() - 1))) {
+                results.addAll(Collections.nCopies(rest.size(), results.get(results.size() - 1)));
+            } else {
+                results.addAll(sendPart(project, rest, deadline));
+            }
+        }
+        return results;
+    }
+
+    /** Whether the result says that Expo could not be reached: the rest of the request is not tried then. */
+    private static boolean unreachable(PushResult result) {
+        return result instanceof PushResult.Failed failed
+                && (failed.error() == ExpoError.CIRCUIT_OPEN || failed.error() == ExpoError.EXPO_UNAVAILABLE);
+    }
+
+    /**
+     * Sends as many of the messages, from the first, as the budget lets go at their turn: all of them, or
+     * the part that the window has room for ({@link ExpoSendBudget#acquire}).
+     *
+     * @return the results of the messages sent, in order
+     */
+    private List<PushResult> sendPart(String project, List<ExpoPushMessage> messages, Instant deadline) {
+        ExpoTransport.Prepared whole = transport.prepare(ExpoTransport.SEND_PATH, messages);
+        AtomicReference<List<ExpoPushMessage>> attempted = new AtomicReference<>(messages);
         try {
             return retry.executeSupplier(() -> {
-                budget.acquire(project, request.size());
-                return breaker.executeSupplier(() -> post(project, request, prepared));
+                int granted = budget.acquire(project, messages.size());
+                List<ExpoPushMessage> part = messages.subList(0, granted);
+                attempted.set(part);
+                ExpoTransport.Prepared prepared =
+                        granted == messages.size() ? whole : transport.prepare(ExpoTransport.SEND_PATH, part);
+                return breaker.executeSupplier(() -> post(project, part, prepared));
             });
         } catch (ExpoRejectedException e) {
-            if (ExpoError.of(e.code()) == ExpoError.TOO_MANY_EXPERIENCE_IDS && request.size() > 1) {
-                return sendPerProject(request, e.details(), deadline);
+            List<ExpoPushMessage> part = attempted.get();
+            if (ExpoError.of(e.code()) == ExpoError.TOO_MANY_EXPERIENCE_IDS && part.size() > 1) {
+                return sendPerProject(part, e.details(), deadline);
             }
             log.error(
                     "Expo rejected a request of {} messages: {} {}",
-                    request.size(),
+                    part.size(),
                     e.code(),
                     ExpoTokens.maskWithin(e.getMessage()));
-            return failAll(request, e.code(), e.getMessage());
+            return failAll(part, e.code(), e.getMessage());
         } catch (CallNotPermittedException e) {
-            return failAll(request, ExpoError.CIRCUIT_OPEN.code(), "the Expo circuit breaker is open");
+            return failAll(attempted.get(), ExpoError.CIRCUIT_OPEN.code(), "the Expo circuit breaker is open");
         } catch (ExpoUnavailableException e) {
             log.warn(
                     "Expo unavailable for a request of {} messages: {}",
-                    request.size(),
+                    attempted.get().size(),
                     ExpoTokens.maskWithin(e.getMessage()));
-            return failAll(request, ExpoError.EXPO_UNAVAILABLE.code(), e.getMessage());
+            return failAll(attempted.get(), ExpoError.EXPO_UNAVAILABLE.code(), e.getMessage());
         }
     }
 

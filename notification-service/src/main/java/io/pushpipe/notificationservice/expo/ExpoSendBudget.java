@@ -11,12 +11,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * Expo's per-project limit, shared by every notification-service instance of the group through PostgreSQL
- * ({@code expo_sends}, {@code reserve_expo_send} in V11 to V14): each send request is booked in the
+ * ({@code expo_sends}, {@code reserve_expo_send} in {@code R__reserve_expo_send.sql}): each send request is booked in the
  * project's log before it goes, so that all instances together keep every rolling second under the limit
  * however many there are. Requests are spaced evenly at the project's pace, each by its share of the window,
  * so that they reach Expo one at a time instead of a window's worth at once; after a stall the requests that
  * missed their turn may go up to {@code pacing.catch-up} ahead of the pace, at twice the pace, so that a
- * pause does not leave the limit unused for good. An instance that is idle books nothing, so the busy ones
+ * pause does not leave the limit unused for good. A request whose turn comes with room in the window for
+ * only part of it goes in parts, so that the room is used at once. An instance that is idle books nothing, so the busy ones
  * get the whole limit at once; one that crashes leaves at most {@code pacing.booking-horizon} of bookings
  * unused.
  *
@@ -31,8 +32,8 @@ class ExpoSendBudget {
     private static final Logger log = LoggerFactory.getLogger(ExpoSendBudget.class);
 
     private static final String RESERVE = """
-            select reserved, wait_ms, booking
-            from reserve_expo_send(:project, :notifications, :limit,
+            select reserved, wait_ms, booking, granted
+            from reserve_expo_send(:project, :notifications, :smallest, :limit,
                                    make_interval(secs => :windowSeconds), make_interval(secs => :horizonSeconds),
                                    make_interval(secs => :recoverySeconds), make_interval(secs => :catchUpSeconds))
             """;
@@ -59,6 +60,12 @@ class ExpoSendBudget {
             from unused
             where p.project = unused.project
             """;
+
+    /**
+     * A request goes in parts when the window has room for only part of it at its turn, but no part smaller
+     * than this: each part is a request of its own.
+     */
+    static final int SMALLEST_PART = 10;
 
     private static final Duration SLOW_DOWN_INTERVAL = Duration.ofSeconds(5);
 
@@ -94,17 +101,21 @@ class ExpoSendBudget {
     }
 
     /**
-     * Books a request of {@code notifications} for the project and waits until it may start. A thread that
+     * Books a request of up to {@code notifications} for the project and waits until it may start: the
+     * first that many of them, or at least {@link #SMALLEST_PART}, when the window has room for only part of
+     * the request at its turn. The rest books the next turn, so that the window's room is used instead of
+     * waiting until the whole request fits. A thread that
      * wakes up later than half the margin after its booked start (a busy core, a GC pause) gives its booking
      * back and books again, so that lateness on this side never eats the half of the margin that the network
      * needs. Giving back leaves a gap in the schedule as long as the request's share of the window (the
      * bookings after it do not move), so a thread only a little late keeps its booking.
      *
+     * @return how many of the notifications may go now
      * @throws ExpoUnavailableException when interrupted while waiting
      */
-    void acquire(String project, int notifications) {
+    int acquire(String project, int notifications) {
         if (!limited()) {
-            return;
+            return notifications;
         }
         while (true) {
             Booking booking = book(project, notifications);
@@ -114,25 +125,32 @@ class ExpoSendBudget {
                 continue;
             }
             if (System.nanoTime() - startsAt <= lateStartNanos) {
-                return;
+                return booking.granted();
             }
             giveBack(booking);
             lateStarts.increment();
         }
     }
 
-    /** Books the request if it can start within the horizon; says how long to wait either way. */
+    /**
+     * Books the request, or as much of it as its turn has room for, if it can start within the horizon; says
+     * how long to wait either way.
+     */
     Booking book(String project, int notifications) {
         return jdbc.sql(RESERVE)
                 .param("project", project)
                 .param("notifications", notifications)
+                .param("smallest", SMALLEST_PART)
                 .param("limit", limit)
                 .param("windowSeconds", windowSeconds)
                 .param("horizonSeconds", seconds(settings.bookingHorizon()))
                 .param("recoverySeconds", seconds(settings.recovery()))
                 .param("catchUpSeconds", seconds(settings.catchUp()))
-                .query((rs, row) ->
-                        new Booking(rs.getBoolean("reserved"), rs.getDouble("wait_ms"), rs.getLong("booking")))
+                .query((rs, row) -> new Booking(
+                        rs.getBoolean("reserved"),
+                        rs.getDouble("wait_ms"),
+                        rs.getLong("booking"),
+                        rs.getInt("granted")))
                 .single();
     }
 
@@ -183,6 +201,7 @@ class ExpoSendBudget {
      * @param reserved whether the request is booked
      * @param waitMillis how long to wait before sending it, or before asking again when it is not booked
      * @param id the booking's id in {@code expo_sends} when it is booked
+     * @param granted how many of the notifications it is booked for: the first that many may go
      */
-    record Booking(boolean reserved, double waitMillis, long id) {}
+    record Booking(boolean reserved, double waitMillis, long id, int granted) {}
 }

@@ -211,6 +211,27 @@ class ExpoPushClientTests {
     }
 
     @Test
+    void aRequestWhoseTurnHasRoomForOnlyPartOfItIsSentInPartsAndEveryMessageKeepsItsOwnAnswer() {
+        expo.rateLimitPerSecond(150);
+
+        List<PushResult> results = client(Map.of("pushpipe.expo.notifications-per-second", "150"))
+                .send(messages("ExponentPushToken[part%d]", 200));
+
+        assertThat(expo.requests())
+                .as("100 go at once; at the next turn the 1,030 ms window has room for 50 of 150, which go then,"
+                        + " and the other 50 once the first 100 have left it")
+                .extracting(ReceivedRequest::recipients)
+                .containsExactly(100, 50, 50);
+        assertThat(expo.requests()).extracting(ReceivedRequest::status).containsOnly(200);
+        assertThat(results).hasSize(200).allMatch(r -> r instanceof PushResult.Accepted);
+        String ticketOf175 = ((PushResult.Accepted) results.get(175)).ticketId();
+        assertThat(expo.notifications())
+                .filteredOn(n -> n.ticketId().equals(ticketOf175))
+                .singleElement()
+                .satisfies(n -> assertThat(n.to()).isEqualTo("ExponentPushToken[part175]"));
+    }
+
+    @Test
     void a429SlowsTheGroupDownAndIsRetried() {
         expo.failNext(1, Fault.tooManyRequests());
 

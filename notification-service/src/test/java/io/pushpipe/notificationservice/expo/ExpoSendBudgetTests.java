@@ -69,26 +69,50 @@ class ExpoSendBudgetTests {
 
         budget.book(PROJECT, 50);
         budget.book(PROJECT, 100);
-        budget.book(PROJECT, 100);
+        ExpoSendBudget.Booking last = budget.book(PROJECT, 100);
 
         assertThat(gapsBetweenStartsMillis())
                 .as("300 ms ago 100 of 300 per second went, and nothing since: at the even pace the next 50"
                         + " would go 43 ms from now and the 100 after them 172 ms later, but they go now and"
-                        + " half of 172 ms later, and the last 100 waits until the first leave the 1,030 ms window")
+                        + " half of 172 ms later, and the last request 250 ms ahead of the pace, 608 ms after the"
+                        + " first")
                 .satisfies(gaps -> assertThat(gaps.get(1)).isCloseTo(85.83, within(0.01)))
                 .satisfies(gaps ->
-                        assertThat(gaps.get(0) + gaps.get(1) + gaps.get(2)).isCloseTo(1030, within(0.01)));
+                        assertThat(gaps.get(0) + gaps.get(1) + gaps.get(2)).isCloseTo(608.33, within(0.01)));
+        assertThat(last.granted())
+                .as("the 1,030 ms window then holds 250 of 300: room for 50 of the last 100, not more")
+                .isEqualTo(50);
     }
 
     @Test
-    void aRequestAlsoWaitsUntilTheWindowHasRoomForIt() {
+    void aRequestWhoseTurnHasRoomForOnlyPartOfItGoesInPartAndTheRestWhenTheWindowHasRoom() {
         ExpoSendBudget budget = budget(Map.of("pushpipe.expo.pacing.booking-horizon", "2s"));
 
         budget.book(PROJECT, 250);
-        budget.book(PROJECT, 100);
+        ExpoSendBudget.Booking part = budget.book(PROJECT, 100);
+        ExpoSendBudget.Booking rest = budget.book(PROJECT, 100 - part.granted());
 
+        assertThat(part.granted())
+                .as("at its turn (250 ms ahead of the pace, 608 ms after the 250) the window has room for 50 of 300")
+                .isEqualTo(50);
+        assertThat(rest.granted()).isEqualTo(50);
         assertThat(gapsBetweenStartsMillis())
-                .as("spaced, 100 would start after 858 ms, but 250 + 100 exceed 300 until the 250 leave the window")
+                .as("the first 50 go at their turn instead of all 100 waiting until the 250 leave the window,"
+                        + " and the other 50 go then")
+                .satisfiesExactly(gap(608.33), gap(421.67));
+    }
+
+    @Test
+    void noPartIsSmallerThanTenNotificationsARequestWaitsForTheWindowInstead() {
+        ExpoSendBudget budget = budget(Map.of("pushpipe.expo.pacing.booking-horizon", "2s"));
+
+        budget.book(PROJECT, 295);
+        ExpoSendBudget.Booking next = budget.book(PROJECT, 100);
+
+        assertThat(next.granted()).isEqualTo(100);
+        assertThat(gapsBetweenStartsMillis())
+                .as("5 of 300 free at its turn is less than the smallest part: it waits until the 295 leave the"
+                        + " 1,030 ms window")
                 .satisfiesExactly(gap(1030));
     }
 
