@@ -11,15 +11,15 @@ import org.springframework.stereotype.Component;
 
 /**
  * Expo's per-project limit, shared by every notification-service instance of the group through PostgreSQL
- * ({@code expo_sends}, {@code reserve_expo_send} in {@code R__reserve_expo_send.sql}): each send request is booked in the
- * project's log before it goes, so that all instances together keep every rolling second under the limit
- * however many there are. Requests are spaced evenly at the project's pace, each by its share of the window,
- * so that they reach Expo one at a time instead of a window's worth at once; after a stall the requests that
- * missed their turn may go up to {@code pacing.catch-up} ahead of the pace, at twice the pace, so that a
- * pause does not leave the limit unused for good. A request whose turn comes with room in the window for
- * only part of it goes in parts, so that the room is used at once. An instance that is idle books nothing, so the busy ones
- * get the whole limit at once; one that crashes leaves at most {@code pacing.booking-horizon} of bookings
- * unused.
+ * ({@code expo_sends}, {@code reserve_expo_send} in {@code R__reserve_expo_send.sql}): each send request is
+ * booked in the project's log before it goes, so that all instances together keep every rolling second under
+ * the limit however many there are. Requests are spaced evenly at the project's pace, each by its share of
+ * the window, so that they reach Expo one at a time instead of a window's worth at once; after a stall the
+ * requests that missed their turn may go up to {@code pacing.catch-up} ahead of the pace, at twice the pace,
+ * so that a pause does not leave the limit unused for good. A request whose turn comes with room in the
+ * window for only part of it goes in parts, so that the room is used at once. An instance that is idle books
+ * nothing, so the busy ones get the whole limit at once; one that crashes leaves at most {@code
+ * pacing.booking-horizon} of bookings unused.
  *
  * <p>The window is a second plus {@code pacing.margin}: a request booked a window after another may reach
  * Expo that much sooner than its booking says (a GC pause or a busy core delayed the earlier one) without
