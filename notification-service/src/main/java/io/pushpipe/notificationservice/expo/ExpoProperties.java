@@ -21,7 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRecipientsPerRequest tokens per send request; Expo refuses more than 100
  * @param maxConcurrentRequests send requests in flight at once, waiting for their booked start included.
  *     Little's law: to fill the limit, {@code notifications-per-second / 100 × (Expo's round trip +
- *     pacing.booking-horizon)} must fit; the default fills 600/s up to round trips of 1.5 s
+ *     pacing.booking-horizon)} must fit; the default fills 600/s up to round trips of 1.5 s with requests of
+ *     100 (a request that goes in parts holds its thread for each part in turn)
  * @param notificationsPerSecond Expo's limit per project (600), shared by every instance of the group:
  *     each request is booked in PostgreSQL first, so adding or losing instances needs no change. 0 turns
  *     the limit off (a project Expo allows more)
