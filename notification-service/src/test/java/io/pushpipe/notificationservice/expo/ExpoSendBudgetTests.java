@@ -62,9 +62,9 @@ class ExpoSendBudgetTests {
     void afterAStallTheRequestsThatMissedTheirTurnCatchUpAtTwiceThePaceButNeverBeyondWhatTheWindowAllows() {
         ExpoSendBudget budget = budget(Map.of("pushpipe.expo.pacing.booking-horizon", "2s"));
         budget.book(PROJECT, 100);
-        JDBC.sql("update expo_sends set starts_at = starts_at - interval '300 ms'")
+        JDBC.sql("update expo_sends set starts_at = starts_at - interval '200 ms'")
                 .update();
-        JDBC.sql("update expo_projects set paced_until = paced_until - interval '300 ms'")
+        JDBC.sql("update expo_projects set paced_until = paced_until - interval '200 ms'")
                 .update();
 
         budget.book(PROJECT, 50);
@@ -72,8 +72,8 @@ class ExpoSendBudgetTests {
         ExpoSendBudget.Booking last = budget.book(PROJECT, 100);
 
         assertThat(gapsBetweenStartsMillis())
-                .as("300 ms ago 100 of 300 per second went, and nothing since: at the even pace the next 50"
-                        + " would go 43 ms from now and the 100 after them 172 ms later, but they go now and"
+                .as("200 ms ago 100 of 300 per second went, and nothing since: at the even pace the next 50"
+                        + " would go 143 ms from now and the 100 after them 172 ms later, but they go now and"
                         + " half of 172 ms later, and the last request 250 ms ahead of the pace, 608 ms after the"
                         + " first")
                 .satisfies(gaps -> assertThat(gaps.get(1)).isCloseTo(85.83, within(0.01)))
