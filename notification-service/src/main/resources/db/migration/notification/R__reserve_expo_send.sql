@@ -64,27 +64,20 @@ begin
         starts := greatest(starts, latest.starts_at + latest.spacing / 2);
     end if;
     starts := greatest(starts, rate.paced_until - p_catch_up);
-    -- What the window ending at the turn has free; when not even the smallest part fits, walk it newest first
-    -- to find when enough of it has passed.
-    select coalesce(sum(s.notifications), 0)
-    into booked
-    from expo_sends s
-    where s.project = p_project and s.starts_at > starts - p_window;
-    if booked + smallest > allowed then
-        booked := 0;
-        for entry in
-            select s.starts_at, s.notifications
-            from expo_sends s
-            where s.project = p_project and s.starts_at > starts - p_window
-            order by s.starts_at desc
-        loop
-            if booked + entry.notifications + smallest > allowed then
-                starts := entry.starts_at + p_window;
-                exit;
-            end if;
-            booked := booked + entry.notifications;
-        end loop;
-    end if;
+    -- What the window ending at the turn holds, newest first; where not even the smallest part would fit
+    -- beside what is newer, the turn moves to when that booking leaves the window.
+    for entry in
+        select s.starts_at, s.notifications
+        from expo_sends s
+        where s.project = p_project and s.starts_at > starts - p_window
+        order by s.starts_at desc
+    loop
+        if booked + entry.notifications + smallest > allowed then
+            starts := entry.starts_at + p_window;
+            exit;
+        end if;
+        booked := booked + entry.notifications;
+    end loop;
     granted := least(wanted, allowed - booked);
     reserved := starts - now_ts <= p_horizon;
     if reserved then
