@@ -188,15 +188,14 @@ public class ExpoPushClient {
      * @return the results of the messages sent, in order
      */
     private List<PushResult> sendPart(String project, List<ExpoPushMessage> messages, Instant deadline) {
-        ExpoTransport.Prepared whole = transport.prepare(ExpoTransport.SEND_PATH, messages);
         AtomicReference<List<ExpoPushMessage>> attempted = new AtomicReference<>(messages);
         try {
             return retry.executeSupplier(() -> {
-                int granted = budget.acquire(project, messages.size());
-                List<ExpoPushMessage> part = messages.subList(0, granted);
-                attempted.set(part);
-                ExpoTransport.Prepared prepared =
-                        granted == messages.size() ? whole : transport.prepare(ExpoTransport.SEND_PATH, part);
+                ExpoTransport.Prepared prepared = budget.acquire(project, messages.size(), granted -> {
+                    attempted.set(messages.subList(0, granted));
+                    return transport.prepare(ExpoTransport.SEND_PATH, attempted.get());
+                });
+                List<ExpoPushMessage> part = attempted.get();
                 return breaker.executeSupplier(() -> post(project, part, prepared));
             });
         } catch (ExpoRejectedException e) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -101,31 +102,35 @@ class ExpoSendBudget {
     }
 
     /**
-     * Books a request of up to {@code notifications} for the project and waits until it may start: the
-     * first that many of them, or at least {@link #SMALLEST_PART}, when the window has room for only part of
-     * the request at its turn. The rest books the next turn, so that the window's room is used instead of
-     * waiting until the whole request fits. A thread that
-     * wakes up later than half the margin after its booked start (a busy core, a GC pause) gives its booking
-     * back and books again, so that lateness on this side never eats the half of the margin that the network
-     * needs. Giving back leaves a gap in the schedule as long as the request's share of the window (the
-     * bookings after it do not move), so a thread only a little late keeps its booking.
+     * Books a request of up to {@code notifications} for the project, has the part it is booked for prepared
+     * while it waits, and waits until that part may start: the first {@code notifications}, or at least
+     * {@link #SMALLEST_PART} of them, when the window has room for only part of the request at its turn. The
+     * rest books the next turn, so that the window's room is used instead of waiting until the whole request
+     * fits. A thread that wakes up later than half the margin after its booked start (a busy core, a GC
+     * pause) gives its booking back and books again, so that lateness on this side never eats the half of
+     * the margin that the network needs. Giving back leaves a gap in the schedule as long as the request's
+     * share of the window (the bookings after it do not move), so a thread only a little late keeps its
+     * booking.
      *
-     * @return how many of the notifications may go now
+     * @param prepare given how many of the first notifications may go, prepares them to be sent
+     * @return what {@code prepare} made of the part that may go now
      * @throws ExpoUnavailableException when interrupted while waiting
      */
-    int acquire(String project, int notifications) {
+    <T> T acquire(String project, int notifications, IntFunction<T> prepare) {
         if (!limited()) {
-            return notifications;
+            return prepare.apply(notifications);
         }
         while (true) {
             Booking booking = book(project, notifications);
             long startsAt = System.nanoTime() + Math.round(booking.waitMillis() * 1e6);
-            sleep(booking.waitMillis());
             if (!booking.reserved()) {
+                sleepUntil(startsAt);
                 continue;
             }
+            T prepared = prepare.apply(booking.granted());
+            sleepUntil(startsAt);
             if (System.nanoTime() - startsAt <= lateStartNanos) {
-                return booking.granted();
+                return prepared;
             }
             giveBack(booking);
             lateStarts.increment();
@@ -181,12 +186,13 @@ class ExpoSendBudget {
                         settings.recovery()));
     }
 
-    private static void sleep(double millis) {
-        if (millis <= 0) {
+    private static void sleepUntil(long nanoTime) {
+        long nanos = nanoTime - System.nanoTime();
+        if (nanos <= 0) {
             return;
         }
         try {
-            TimeUnit.MICROSECONDS.sleep(Math.round(millis * 1000));
+            TimeUnit.NANOSECONDS.sleep(nanos);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ExpoUnavailableException("interrupted while waiting for Expo's rate limit", e);

@@ -225,8 +225,8 @@ class ExpoSendBudgetTests {
     void withoutALimitNothingIsBooked() {
         ExpoSendBudget budget = budget(Map.of("pushpipe.expo.notifications-per-second", "0"));
 
-        budget.acquire(PROJECT, 100);
-        budget.acquire(PROJECT, 100);
+        budget.acquire(PROJECT, 100, granted -> granted);
+        budget.acquire(PROJECT, 100, granted -> granted);
 
         assertThat(JDBC.sql("select count(*) from expo_sends").query(Long.class).single())
                 .isZero();
