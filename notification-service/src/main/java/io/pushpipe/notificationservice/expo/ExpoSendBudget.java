@@ -3,7 +3,11 @@ package io.pushpipe.notificationservice.expo;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +22,10 @@ import org.springframework.stereotype.Component;
  * the window, so that they reach Expo one at a time instead of a window's worth at once; after a stall the
  * requests that missed their turn may go up to {@code pacing.catch-up} ahead of the pace, at twice the pace,
  * so that a pause does not leave the limit unused for good. A request whose turn comes with room in the
- * window for only part of it goes in parts, so that the room is used at once. An instance that is idle books
- * nothing, so the busy ones get the whole limit at once; one that crashes leaves at most {@code
- * pacing.booking-horizon} of bookings unused.
+ * window for only part of it goes in parts, so that the room is used at once. On each instance requests are
+ * booked in the order they asked ({@link #bookInTurn}). An instance that is idle books nothing, so the busy
+ * ones get the whole limit at once; one that crashes leaves at most {@code pacing.booking-horizon} of
+ * bookings unused.
  *
  * <p>The window is a second plus {@code pacing.margin}: a request booked a window after another may reach
  * Expo that much sooner than its booking says (a GC pause or a busy core delayed the earlier one) without
@@ -79,6 +84,7 @@ class ExpoSendBudget {
     private final double windowSeconds;
     private final long lateStartNanos;
     private final Counter lateStarts;
+    private final Map<String, Lock> turns = new ConcurrentHashMap<>();
 
     ExpoSendBudget(JdbcClient jdbc, ExpoProperties settings, MeterRegistry meters) {
         this.jdbc = jdbc;
@@ -121,12 +127,8 @@ class ExpoSendBudget {
             return prepare.apply(notifications);
         }
         while (true) {
-            Booking booking = book(project, notifications);
+            Booking booking = bookInTurn(project, notifications);
             long startsAt = System.nanoTime() + Math.round(booking.waitMillis() * 1e6);
-            if (!booking.reserved()) {
-                sleepUntil(startsAt);
-                continue;
-            }
             T prepared = prepare.apply(booking.granted());
             sleepUntil(startsAt);
             if (System.nanoTime() - startsAt <= lateStartNanos) {
@@ -134,6 +136,34 @@ class ExpoSendBudget {
             }
             giveBack(booking);
             lateStarts.increment();
+        }
+    }
+
+    /**
+     * Books the request once every request that asked before it on this instance is booked: the first of
+     * them waits until its turn is within the horizon while the others queue behind it. A consumer's batch
+     * is then booked as a whole, in its order, and is over a round trip after its last turn, while the
+     * other consumers' batches, booked after it, keep the limit used; booked in whatever order the waiting
+     * threads woke up, every consumer's batch ended at about the same time, and the limit went unused for a
+     * round trip while they all polled again.
+     */
+    private Booking bookInTurn(String project, int notifications) {
+        Lock turn = turns.computeIfAbsent(project, name -> new ReentrantLock(true));
+        try {
+            turn.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ExpoUnavailableException("interrupted while waiting for Expo's rate limit", e);
+        }
+        try {
+            Booking booking = book(project, notifications);
+            while (!booking.reserved()) {
+                sleepUntil(System.nanoTime() + Math.round(booking.waitMillis() * 1e6));
+                booking = book(project, notifications);
+            }
+            return booking;
+        } finally {
+            turn.unlock();
         }
     }
 

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -229,6 +232,31 @@ class ExpoPushClientTests {
                 .filteredOn(n -> n.ticketId().equals(ticketOf175))
                 .singleElement()
                 .satisfies(n -> assertThat(n.to()).isEqualTo("ExponentPushToken[part175]"));
+    }
+
+    @Test
+    void requestsAreBookedInTheOrderTheyAskedSoABatchGoesWholeBeforeOneThatCameAfterIt() throws Exception {
+        // A late thread books again behind the others; a margin of 200 ms makes it late only 100 ms after its turn.
+        ExpoPushClient client = client(Map.of("pushpipe.expo.pacing.margin", "200ms"));
+        ExecutorService consumers = Executors.newFixedThreadPool(2);
+        pools.add(consumers);
+
+        // At 600/s a request of 100 has a turn every 200 ms, and three are booked within the 500 ms horizon; the
+        // first batch's other three and all of the second's wait for turns at the same time.
+        Future<List<PushResult>> first =
+                consumers.submit(() -> client.send(messages("ExponentPushToken[first%d]", 600)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !expo.requests().isEmpty());
+        Future<List<PushResult>> second =
+                consumers.submit(() -> client.send(messages("ExponentPushToken[second%d]", 600)));
+
+        assertThat(first.get(10, TimeUnit.SECONDS)).hasSize(600).allMatch(PushResult.Accepted.class::isInstance);
+        assertThat(second.get(10, TimeUnit.SECONDS)).hasSize(600).allMatch(PushResult.Accepted.class::isInstance);
+        assertThat(expo.notifications())
+                .as("every push of the first batch reaches Expo before any of the second's")
+                .extracting(n -> n.to().startsWith("ExponentPushToken[first") ? "first" : "second")
+                .containsExactlyElementsOf(IntStream.range(0, 1200)
+                        .mapToObj(i -> i < 600 ? "first" : "second")
+                        .toList());
     }
 
     @Test
