@@ -17,6 +17,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -27,9 +29,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Sends push messages to the Expo Push API: requests of at most {@link #recipientsPerRequest()}, a bounded
  * number in flight, each booked first in the budget that the whole group shares per Expo project ({@link
- * ExpoSendBudget}) and sent in parts when the budget has room for only part of it at its turn, retried with
- * back-off on 429, 5xx, timeouts and non-JSON answers, never retried on a 4xx, inside the circuit breaker. A
- * request refused for mixing Expo projects is split by project and sent again, and the projects Expo named
+ * ExpoSendBudget}) and sent in parts when the budget has room for only part of it at its turn (the rest as a
+ * request of its own, booked at once, when it shares no device with the part), retried with back-off on
+ * 429, 5xx, timeouts and non-JSON answers, never retried on a 4xx, inside the circuit breaker. A request
+ * refused for mixing Expo projects is split by project and sent again, and the projects Expo named
  * are remembered ({@link ExpoProjects}), so that later requests are split first.
  *
  * <p>It never throws for Expo's failures: it answers one {@link PushResult} per message, in order, and the
@@ -183,40 +186,104 @@ public class ExpoPushClient {
 
     /**
      * Sends as many of the messages, from the first, as the budget lets go at their turn: all of them, or
-     * the part that the window has room for ({@link ExpoSendBudget#acquire}).
+     * the part that the window has room for ({@link ExpoSendBudget#acquire}). The rest, when no device of it
+     * is also in the part, is handed over as a request of its own as soon as the part is booked, so that it
+     * books the next turn while the part is under way instead of a round trip later; a device's pushes are
+     * never split between the two, so each phone still gets them in order. Otherwise the rest waits for the
+     * part's answer.
      *
-     * @return the results of the messages sent, in order
+     * @return the results of the messages sent, in order: the part's and those of the rests handed over
      */
     private List<PushResult> sendPart(String project, List<ExpoPushMessage> messages, Instant deadline) {
         AtomicReference<List<ExpoPushMessage>> attempted = new AtomicReference<>(messages);
+        List<FutureTask<List<PushResult>>> handedOver = new ArrayList<>();
+        List<PushResult> results = new ArrayList<>(messages.size());
         try {
-            return retry.executeSupplier(() -> {
-                ExpoTransport.Prepared prepared = budget.acquire(project, messages.size(), granted -> {
-                    attempted.set(messages.subList(0, granted));
-                    return transport.prepare(ExpoTransport.SEND_PATH, attempted.get());
-                });
+            results.addAll(retry.executeSupplier(() -> {
+                ExpoTransport.Prepared prepared =
+                        budget.acquire(project, attempted.get().size(), granted -> {
+                            List<ExpoPushMessage> wanted = attempted.get();
+                            if (granted < wanted.size()) {
+                                int cut = independentPart(wanted, granted);
+                                if (cut > 0) {
+                                    handedOver.add(0, handOver(wanted.subList(cut, wanted.size()), deadline));
+                                }
+                                attempted.set(wanted.subList(0, cut > 0 ? cut : granted));
+                            }
+                            return transport.prepare(ExpoTransport.SEND_PATH, attempted.get());
+                        });
                 List<ExpoPushMessage> part = attempted.get();
                 return breaker.executeSupplier(() -> post(project, part, prepared));
-            });
+            }));
         } catch (ExpoRejectedException e) {
             List<ExpoPushMessage> part = attempted.get();
             if (ExpoError.of(e.code()) == ExpoError.TOO_MANY_EXPERIENCE_IDS && part.size() > 1) {
-                return sendPerProject(part, e.details(), deadline);
+                results.addAll(sendPerProject(part, e.details(), deadline));
+            } else {
+                log.error(
+                        "Expo rejected a request of {} messages: {} {}",
+                        part.size(),
+                        e.code(),
+                        ExpoTokens.maskWithin(e.getMessage()));
+                results.addAll(failAll(part, e.code(), e.getMessage()));
             }
-            log.error(
-                    "Expo rejected a request of {} messages: {} {}",
-                    part.size(),
-                    e.code(),
-                    ExpoTokens.maskWithin(e.getMessage()));
-            return failAll(part, e.code(), e.getMessage());
         } catch (CallNotPermittedException e) {
-            return failAll(attempted.get(), ExpoError.CIRCUIT_OPEN.code(), "the Expo circuit breaker is open");
+            results.addAll(failAll(attempted.get(), ExpoError.CIRCUIT_OPEN.code(), "the Expo circuit breaker is open"));
         } catch (ExpoUnavailableException e) {
             log.warn(
                     "Expo unavailable for a request of {} messages: {}",
                     attempted.get().size(),
                     ExpoTokens.maskWithin(e.getMessage()));
-            return failAll(attempted.get(), ExpoError.EXPO_UNAVAILABLE.code(), e.getMessage());
+            results.addAll(failAll(attempted.get(), ExpoError.EXPO_UNAVAILABLE.code(), e.getMessage()));
+        }
+        handedOver.forEach(rest -> results.addAll(answerOf(rest)));
+        return results;
+    }
+
+    /**
+     * The longest first part, of at most {@code granted} messages, that shares no device with the rest, or 0
+     * when even the first device's pushes reach beyond {@code granted}.
+     */
+    private static int independentPart(List<ExpoPushMessage> messages, int granted) {
+        Map<String, Integer> last = new HashMap<>();
+        for (int i = 0; i < messages.size(); i++) {
+            last.put(messages.get(i).to(), i);
+        }
+        int cut = 0;
+        int reach = -1;
+        for (int i = 0; i < granted; i++) {
+            reach = Math.max(reach, last.get(messages.get(i).to()));
+            if (reach == i) {
+                cut = i + 1;
+            }
+        }
+        return cut;
+    }
+
+    /** Has the rest of a request sent as a request of its own, on another request thread. */
+    private FutureTask<List<PushResult>> handOver(List<ExpoPushMessage> rest, Instant deadline) {
+        FutureTask<List<PushResult>> task = new FutureTask<>(() -> sendRequest(rest, deadline));
+        try {
+            requests.execute(task);
+        } catch (RejectedExecutionException e) {
+            log.debug("The rest of a request runs on the thread of its first part: {}", e.toString());
+        }
+        return task;
+    }
+
+    /**
+     * The rest's results, once it is over. A rest that no request thread has started yet runs here instead,
+     * so that a thread never waits for a task queued behind it.
+     */
+    private static List<PushResult> answerOf(FutureTask<List<PushResult>> rest) {
+        rest.run();
+        try {
+            return rest.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending to Expo", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("sending to Expo failed unexpectedly", e.getCause());
         }
     }
 

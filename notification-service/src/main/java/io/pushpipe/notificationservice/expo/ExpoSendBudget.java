@@ -113,10 +113,10 @@ class ExpoSendBudget {
      * {@link #SMALLEST_PART} of them, when the window has room for only part of the request at its turn. The
      * rest books the next turn, so that the window's room is used instead of waiting until the whole request
      * fits. A thread that wakes up later than half the margin after its booked start (a busy core, a GC
-     * pause) gives its booking back and books again, so that lateness on this side never eats the half of
-     * the margin that the network needs. Giving back leaves a gap in the schedule as long as the request's
-     * share of the window (the bookings after it do not move), so a thread only a little late keeps its
-     * booking.
+     * pause) gives its booking back and books again for what it was granted (its part is prepared), so that
+     * lateness on this side never eats the half of the margin that the network needs. Giving back leaves a
+     * gap in the schedule as long as the request's share of the window (the bookings after it do not move),
+     * so a thread only a little late keeps its booking.
      *
      * @param prepare given how many of the first notifications may go, prepares them to be sent
      * @return what {@code prepare} made of the part that may go now
@@ -126,8 +126,9 @@ class ExpoSendBudget {
         if (!limited()) {
             return prepare.apply(notifications);
         }
+        int wanted = notifications;
         while (true) {
-            Booking booking = bookInTurn(project, notifications);
+            Booking booking = bookInTurn(project, wanted);
             long startsAt = System.nanoTime() + Math.round(booking.waitMillis() * 1e6);
             T prepared = prepare.apply(booking.granted());
             sleepUntil(startsAt);
@@ -136,6 +137,7 @@ class ExpoSendBudget {
             }
             giveBack(booking);
             lateStarts.increment();
+            wanted = booking.granted();
         }
     }
 

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pushpipe.exposandbox.ExpoSandbox;
 import io.pushpipe.exposandbox.ExpoSandbox.Fault;
+import io.pushpipe.exposandbox.ReceivedNotification;
 import io.pushpipe.exposandbox.ReceivedRequest;
 import java.io.IOException;
 import java.time.Duration;
@@ -43,6 +44,14 @@ class ExpoPushClientTests {
             "pushpipe.expo.circuit-breaker.minimum-calls", "3",
             "pushpipe.expo.circuit-breaker.sliding-window-size", "3",
             "pushpipe.expo.circuit-breaker.open-duration", "1m");
+
+    /**
+     * 150/s, so that a second request of 100 has room for only part of itself at its turn, and a margin of
+     * 200 ms (a window of 1.2 s): a thread counts as late only 100 ms after its turn, so that preparing a part
+     * in a cold JVM cannot have it booked again and the split move.
+     */
+    private static final Map<String, String> IN_PARTS =
+            Map.of("pushpipe.expo.notifications-per-second", "150", "pushpipe.expo.pacing.margin", "200ms");
 
     private ExpoSandbox expo;
     private final List<ExecutorService> pools = new ArrayList<>();
@@ -217,11 +226,10 @@ class ExpoPushClientTests {
     void aRequestWhoseTurnHasRoomForOnlyPartOfItIsSentInPartsAndEveryMessageKeepsItsOwnAnswer() {
         expo.rateLimitPerSecond(150);
 
-        List<PushResult> results = client(Map.of("pushpipe.expo.notifications-per-second", "150"))
-                .send(messages("ExponentPushToken[part%d]", 200));
+        List<PushResult> results = client(IN_PARTS).send(messages("ExponentPushToken[part%d]", 200));
 
         assertThat(expo.requests())
-                .as("100 go at once; at the next turn the 1,030 ms window has room for 50 of 150, which go then,"
+                .as("100 go at once; at the next turn the 1.2 s window has room for 50 of 150, which go then,"
                         + " and the other 50 once the first 100 have left it")
                 .extracting(ReceivedRequest::recipients)
                 .containsExactly(100, 50, 50);
@@ -232,6 +240,68 @@ class ExpoPushClientTests {
                 .filteredOn(n -> n.ticketId().equals(ticketOf175))
                 .singleElement()
                 .satisfies(n -> assertThat(n.to()).isEqualTo("ExponentPushToken[part175]"));
+    }
+
+    @Test
+    void theRestOfARequestSentInPartsIsOnItsWayWhileThePartWaitsForItsAnswer() {
+        expo.rateLimitPerSecond(150);
+        expo.latency(Duration.ofMillis(900));
+        ExpoPushClient client = client(IN_PARTS);
+        client.send(messages("ExponentPushToken[before%d]", 95));
+
+        List<PushResult> results = client.send(messages("ExponentPushToken[split%d]", 100));
+
+        assertThat(expo.requests())
+                .as("the window holds the first 95 of 150: 55 go at once, the other 45 once the 95 have left it")
+                .extracting(ReceivedRequest::recipients)
+                .containsExactly(95, 55, 45);
+        assertThat(expo.maxInFlight())
+                .as("the 45 are booked as soon as the 55 are, and go before Expo has answered those")
+                .isEqualTo(2);
+        assertThat(results).hasSize(100).allMatch(PushResult.Accepted.class::isInstance);
+    }
+
+    @Test
+    void aDevicesPushesAreNeverSplitBetweenAPartAndTheRestThatGoesBesideIt() {
+        expo.rateLimitPerSecond(150);
+        ExpoPushClient client = client(IN_PARTS);
+        client.send(messages("ExponentPushToken[before%d]", 95));
+        List<ExpoPushMessage> request = new ArrayList<>(messages("ExponentPushToken[split%d]", 100));
+        request.set(54, message("ExponentPushToken[twice]", "first"));
+        request.set(55, message("ExponentPushToken[twice]", "second"));
+
+        client.send(request);
+
+        assertThat(expo.requests())
+                .as("the window has room for 55, but the 55th push's device has a push after it: 54 go")
+                .extracting(ReceivedRequest::recipients)
+                .containsExactly(95, 54, 46);
+        assertThat(expo.notifications())
+                .filteredOn(n -> n.to().equals("ExponentPushToken[twice]"))
+                .extracting(ReceivedNotification::body)
+                .containsExactly("first", "second");
+    }
+
+    @Test
+    void whenTheFirstDevicesPushesReachBeyondThePartTheRestWaitsForThePartsAnswer() {
+        expo.rateLimitPerSecond(150);
+        expo.latency(Duration.ofMillis(300));
+        ExpoPushClient client = client(IN_PARTS);
+        client.send(messages("ExponentPushToken[before%d]", 95));
+        List<ExpoPushMessage> request = new ArrayList<>(messages("ExponentPushToken[split%d]", 100));
+        request.set(0, message("ExponentPushToken[twice]", "first"));
+        request.set(60, message("ExponentPushToken[twice]", "second"));
+
+        client.send(request);
+
+        assertThat(expo.requests()).extracting(ReceivedRequest::recipients).containsExactly(95, 55, 45);
+        assertThat(expo.maxInFlight())
+                .as("the 45 go once Expo has answered the 55")
+                .isEqualTo(1);
+        assertThat(expo.notifications())
+                .filteredOn(n -> n.to().equals("ExponentPushToken[twice]"))
+                .extracting(ReceivedNotification::body)
+                .containsExactly("first", "second");
     }
 
     @Test
@@ -451,15 +521,11 @@ class ExpoPushClientTests {
     }
 
     private static ExpoPushMessage message(String token) {
+        return message(token, "Hello from the employer");
+    }
+
+    private static ExpoPushMessage message(String token, String body) {
         return new ExpoPushMessage(
-                token,
-                "💬 New Message",
-                "Hello from the employer",
-                Map.of("messageId", "m"),
-                "default",
-                "default",
-                "default",
-                null,
-                null);
+                token, "💬 New Message", body, Map.of("messageId", "m"), "default", "default", "default", null, null);
     }
 }
