@@ -196,7 +196,7 @@ public class ExpoPushClient {
      */
     private List<PushResult> sendPart(String project, List<ExpoPushMessage> messages, Instant deadline) {
         AtomicReference<List<ExpoPushMessage>> attempted = new AtomicReference<>(messages);
-        List<FutureTask<List<PushResult>>> handedOver = new ArrayList<>();
+        List<Rest> handedOver = new ArrayList<>();
         List<PushResult> results = new ArrayList<>(messages.size());
         try {
             results.addAll(retry.executeSupplier(() -> {
@@ -206,7 +206,7 @@ public class ExpoPushClient {
                             if (granted < wanted.size()) {
                                 int cut = independentPart(wanted, granted);
                                 if (cut > 0) {
-                                    handedOver.add(0, handOver(wanted.subList(cut, wanted.size()), deadline));
+                                    handedOver.add(0, new Rest(wanted.subList(cut, wanted.size()), deadline));
                                 }
                                 attempted.set(wanted.subList(0, cut > 0 ? cut : granted));
                             }
@@ -235,8 +235,18 @@ public class ExpoPushClient {
                     attempted.get().size(),
                     ExpoTokens.maskWithin(e.getMessage()));
             results.addAll(failAll(attempted.get(), ExpoError.EXPO_UNAVAILABLE.code(), e.getMessage()));
+        } catch (RuntimeException e) {
+            // The request fails as a whole (the budget's database is gone): a rest not started yet must not go,
+            // since nobody would record its answers.
+            PushResult notSent = new PushResult.Failed(ExpoError.NOT_SENT.code(), "not sent: the request failed");
+            handedOver.forEach(rest -> rest.answerInstead(notSent));
+            throw e;
         }
-        handedOver.forEach(rest -> results.addAll(answerOf(rest)));
+        PushResult last = results.get(results.size() - 1);
+        if (unreachable(last)) {
+            handedOver.forEach(rest -> rest.answerInstead(last));
+        }
+        handedOver.forEach(rest -> results.addAll(rest.results()));
         return results;
     }
 
@@ -260,30 +270,55 @@ public class ExpoPushClient {
         return cut;
     }
 
-    /** Has the rest of a request sent as a request of its own, on another request thread. */
-    private FutureTask<List<PushResult>> handOver(List<ExpoPushMessage> rest, Instant deadline) {
-        FutureTask<List<PushResult>> task = new FutureTask<>(() -> sendRequest(rest, deadline));
-        try {
-            requests.execute(task);
-        } catch (RejectedExecutionException e) {
-            log.debug("The rest of a request runs on the thread of its first part: {}", e.toString());
-        }
-        return task;
-    }
-
     /**
-     * The rest's results, once it is over. A rest that no request thread has started yet runs here instead,
-     * so that a thread never waits for a task queued behind it.
+     * The rest of a request sent in parts, handed over to another request thread to go as a request of its
+     * own beside its part. Until it starts it can still be told to answer a result instead of going: when
+     * its part found Expo unreachable, or failed as a whole.
      */
-    private static List<PushResult> answerOf(FutureTask<List<PushResult>> rest) {
-        rest.run();
-        try {
-            return rest.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while sending to Expo", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("sending to Expo failed unexpectedly", e.getCause());
+    private final class Rest {
+
+        private final AtomicReference<PushResult> instead = new AtomicReference<>();
+        private final FutureTask<List<PushResult>> task;
+
+        Rest(List<ExpoPushMessage> messages, Instant deadline) {
+            this.task = new FutureTask<>(() -> {
+                PushResult answer = instead.get();
+                return answer != null ? Collections.nCopies(messages.size(), answer) : sendRequest(messages, deadline);
+            });
+            try {
+                requests.execute(task);
+            } catch (RejectedExecutionException e) {
+                log.debug("The rest of a request runs on the thread of its first part: {}", e.toString());
+            }
+        }
+
+        void answerInstead(PushResult result) {
+            instead.set(result);
+        }
+
+        /**
+         * Its results, once it is over. A rest that no request thread has started yet runs here instead, so
+         * that a thread never waits for a task queued behind it; one under way is waited for even when this
+         * thread is interrupted (it is too, on shutdown), so that the part's answers are not lost with it.
+         */
+        List<PushResult> results() {
+            task.run();
+            boolean interrupted = false;
+            try {
+                while (true) {
+                    try {
+                        return task.get();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    } catch (ExecutionException e) {
+                        throw new IllegalStateException("sending to Expo failed unexpectedly", e.getCause());
+                    }
+                }
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 
