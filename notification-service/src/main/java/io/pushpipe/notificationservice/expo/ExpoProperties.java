@@ -20,9 +20,10 @@ import org.springframework.validation.annotation.Validated;
  * @param accessToken sent as {@code Authorization: Bearer} when set (Expo's enhanced push security)
  * @param maxRecipientsPerRequest tokens per send request; Expo refuses more than 100
  * @param maxConcurrentRequests send requests in flight at once, waiting for their booked start included.
- *     Little's law: to fill the limit, {@code notifications-per-second / 100 × (Expo's round trip +
- *     pacing.booking-horizon)} must fit; the default fills 600/s up to round trips of 1.5 s with requests of
- *     100 (a request that goes in parts holds its thread for each part in turn)
+ *     Little's law: to fill the limit, {@code notifications-per-second / recipients per request × (Expo's
+ *     round trip + pacing.booking-horizon)} must fit. At Expo's limit requests carry 27–43 recipients on
+ *     average (parts, small batches), so a round trip of 500 ms needs 14–22; the default fills 600/s up to
+ *     that, and up to round trips of 3.5 s with requests of 100
  * @param notificationsPerSecond Expo's limit per project (600), shared by every instance of the group:
  *     each request is booked in PostgreSQL first, so adding or losing instances needs no change. 0 turns
  *     the limit off (a project Expo allows more)
@@ -39,7 +40,7 @@ record ExpoProperties(
         @NotNull @DefaultValue("https://exp.host") URI baseUrl,
         String accessToken,
         @Min(1) @Max(100) @DefaultValue("100") int maxRecipientsPerRequest,
-        @Min(1) @Max(64) @DefaultValue("12") int maxConcurrentRequests,
+        @Min(1) @Max(64) @DefaultValue("24") int maxConcurrentRequests,
         @Min(0) @DefaultValue("600") int notificationsPerSecond,
         @Valid @NotNull @DefaultValue Pacing pacing,
         @NotNull @DefaultValue("5s") Duration connectTimeout,
