@@ -244,10 +244,8 @@ class ExpoPushClientTests {
 
     @Test
     void theRestOfARequestSentInPartsIsOnItsWayWhileThePartWaitsForItsAnswer() {
-        expo.rateLimitPerSecond(150);
         expo.latency(Duration.ofMillis(900));
-        ExpoPushClient client = client(IN_PARTS);
-        client.send(messages("ExponentPushToken[before%d]", 95));
+        ExpoPushClient client = clientWith95InTheWindow();
 
         List<PushResult> results = client.send(messages("ExponentPushToken[split%d]", 100));
 
@@ -263,45 +261,27 @@ class ExpoPushClientTests {
 
     @Test
     void aDevicesPushesAreNeverSplitBetweenAPartAndTheRestThatGoesBesideIt() {
-        expo.rateLimitPerSecond(150);
-        ExpoPushClient client = client(IN_PARTS);
-        client.send(messages("ExponentPushToken[before%d]", 95));
-        List<ExpoPushMessage> request = new ArrayList<>(messages("ExponentPushToken[split%d]", 100));
-        request.set(54, message("ExponentPushToken[twice]", "first"));
-        request.set(55, message("ExponentPushToken[twice]", "second"));
-
-        client.send(request);
+        ExpoPushClient client = clientWith95InTheWindow();
+        client.send(hundredWithOneDeviceTwice(54, 55));
 
         assertThat(expo.requests())
                 .as("the window has room for 55, but the 55th push's device has a push after it: 54 go")
                 .extracting(ReceivedRequest::recipients)
                 .containsExactly(95, 54, 46);
-        assertThat(expo.notifications())
-                .filteredOn(n -> n.to().equals("ExponentPushToken[twice]"))
-                .extracting(ReceivedNotification::body)
-                .containsExactly("first", "second");
+        assertThatTheDeviceGotBothInOrder();
     }
 
     @Test
     void whenTheFirstDevicesPushesReachBeyondThePartTheRestWaitsForThePartsAnswer() {
-        expo.rateLimitPerSecond(150);
         expo.latency(Duration.ofMillis(900));
-        ExpoPushClient client = client(IN_PARTS);
-        client.send(messages("ExponentPushToken[before%d]", 95));
-        List<ExpoPushMessage> request = new ArrayList<>(messages("ExponentPushToken[split%d]", 100));
-        request.set(0, message("ExponentPushToken[twice]", "first"));
-        request.set(60, message("ExponentPushToken[twice]", "second"));
-
-        client.send(request);
+        ExpoPushClient client = clientWith95InTheWindow();
+        client.send(hundredWithOneDeviceTwice(0, 60));
 
         assertThat(expo.requests()).extracting(ReceivedRequest::recipients).containsExactly(95, 55, 45);
         assertThat(expo.maxInFlight())
                 .as("the 45 go once Expo has answered the 55")
                 .isEqualTo(1);
-        assertThat(expo.notifications())
-                .filteredOn(n -> n.to().equals("ExponentPushToken[twice]"))
-                .extracting(ReceivedNotification::body)
-                .containsExactly("first", "second");
+        assertThatTheDeviceGotBothInOrder();
     }
 
     @Test
@@ -513,6 +493,29 @@ class ExpoPushClientTests {
                 configuration.expoRetry(expoSettings),
                 configuration.expoCircuitBreaker(expoSettings, meters),
                 pool);
+    }
+
+    /** A client at 150/s in parts ({@link #IN_PARTS}) whose window holds a request of 95 that Expo has answered. */
+    private ExpoPushClient clientWith95InTheWindow() {
+        expo.rateLimitPerSecond(150);
+        ExpoPushClient client = client(IN_PARTS);
+        client.send(messages("ExponentPushToken[before%d]", 95));
+        return client;
+    }
+
+    /** A request of 100 in which one device, {@code ExponentPushToken[twice]}, has the pushes at both indexes. */
+    private static List<ExpoPushMessage> hundredWithOneDeviceTwice(int first, int second) {
+        List<ExpoPushMessage> request = new ArrayList<>(messages("ExponentPushToken[split%d]", 100));
+        request.set(first, message("ExponentPushToken[twice]", "first"));
+        request.set(second, message("ExponentPushToken[twice]", "second"));
+        return request;
+    }
+
+    private void assertThatTheDeviceGotBothInOrder() {
+        assertThat(expo.notifications())
+                .filteredOn(n -> n.to().equals("ExponentPushToken[twice]"))
+                .extracting(ReceivedNotification::body)
+                .containsExactly("first", "second");
     }
 
     private static List<ExpoPushMessage> messages(String tokenPattern, int count) {
