@@ -200,18 +200,10 @@ public class ExpoPushClient {
         List<PushResult> results = new ArrayList<>(messages.size());
         try {
             results.addAll(retry.executeSupplier(() -> {
-                ExpoTransport.Prepared prepared =
-                        budget.acquire(project, attempted.get().size(), granted -> {
-                            List<ExpoPushMessage> wanted = attempted.get();
-                            if (granted < wanted.size()) {
-                                int cut = independentPart(wanted, granted);
-                                if (cut > 0) {
-                                    handedOver.add(0, new Rest(wanted.subList(cut, wanted.size()), deadline));
-                                }
-                                attempted.set(wanted.subList(0, cut > 0 ? cut : granted));
-                            }
-                            return transport.prepare(ExpoTransport.SEND_PATH, attempted.get());
-                        });
+                ExpoTransport.Prepared prepared = budget.acquire(
+                        project,
+                        attempted.get().size(),
+                        granted -> preparePart(attempted, granted, handedOver, deadline));
                 List<ExpoPushMessage> part = attempted.get();
                 return breaker.executeSupplier(() -> post(project, part, prepared));
             }));
@@ -248,6 +240,24 @@ public class ExpoPushClient {
         }
         handedOver.forEach(rest -> results.addAll(rest.results()));
         return results;
+    }
+
+    /**
+     * Narrows {@code attempted} to the part that may go when only {@code granted} of it may, handing the rest
+     * over ahead of the rests handed over before (it comes before them) when it shares no device with the
+     * part, and prepares the part.
+     */
+    private ExpoTransport.Prepared preparePart(
+            AtomicReference<List<ExpoPushMessage>> attempted, int granted, List<Rest> handedOver, Instant deadline) {
+        List<ExpoPushMessage> wanted = attempted.get();
+        if (granted < wanted.size()) {
+            int cut = independentPart(wanted, granted);
+            if (cut > 0) {
+                handedOver.add(0, new Rest(wanted.subList(cut, wanted.size()), deadline));
+            }
+            attempted.set(wanted.subList(0, cut > 0 ? cut : granted));
+        }
+        return transport.prepare(ExpoTransport.SEND_PATH, attempted.get());
     }
 
     /**

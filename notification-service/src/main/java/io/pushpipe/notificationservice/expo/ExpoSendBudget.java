@@ -129,7 +129,7 @@ class ExpoSendBudget {
         int wanted = notifications;
         while (true) {
             Booking booking = bookInTurn(project, wanted);
-            long startsAt = System.nanoTime() + Math.round(booking.waitMillis() * 1e6);
+            long startsAt = booking.endOfWait();
             T prepared = prepare.apply(booking.granted());
             sleepUntil(startsAt);
             if (System.nanoTime() - startsAt <= lateStartNanos) {
@@ -160,7 +160,7 @@ class ExpoSendBudget {
         try {
             Booking booking = book(project, notifications);
             while (!booking.reserved()) {
-                sleepUntil(System.nanoTime() + Math.round(booking.waitMillis() * 1e6));
+                sleepUntil(booking.endOfWait());
                 booking = book(project, notifications);
             }
             return booking;
@@ -241,5 +241,11 @@ class ExpoSendBudget {
      * @param id the booking's id in {@code expo_sends} when it is booked
      * @param granted how many of the notifications it is booked for: the first that many may go
      */
-    record Booking(boolean reserved, double waitMillis, long id, int granted) {}
+    record Booking(boolean reserved, double waitMillis, long id, int granted) {
+
+        /** When the wait ends, on {@link System#nanoTime()}'s clock, counted from now (the answer). */
+        long endOfWait() {
+            return System.nanoTime() + Math.round(waitMillis * 1e6);
+        }
+    }
 }
